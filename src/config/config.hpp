@@ -1,0 +1,117 @@
+// The typed, immutable configuration model (DESIGN.md rule 6).
+//
+// One TOML file maps onto Config; every key has a default here and a line in
+// docs/configuration.md. load_config() rejects unknown keys and bad values
+// with a message naming the key and what to do. Nothing reads configuration
+// from globals: the composition root (app/) passes the pieces down, and a
+// reload (SIGHUP) builds a whole new Config.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace tern::config {
+
+enum class Protocol { smtp, submission, imap, pop3 };
+enum class TlsMode { none, starttls, implicit };
+
+struct Listener {
+    Protocol protocol = Protocol::smtp;
+    std::string address = "0.0.0.0";  // IPv4 or IPv6 literal
+    uint16_t port = 25;
+    TlsMode tls = TlsMode::starttls;
+};
+
+struct Server {
+    std::string hostname;                  // default: the machine's host name
+    std::string data_dir = "/var/lib/tern";
+    std::string log_level = "info";
+    unsigned threads = 0;                  // 0: one per CPU core
+    unsigned shutdown_grace_seconds = 30;  // SIGTERM: sessions may finish this long
+};
+
+struct Tls {
+    std::string cert_file;  // PEM chain; empty: <data_dir>/tls/cert.pem (generated if missing)
+    std::string key_file;   // PEM key;   empty: <data_dir>/tls/key.pem
+};
+
+struct Limits {
+    unsigned max_connections = 20000;
+    unsigned max_connections_per_ip = 100;
+};
+
+struct Smtp {
+    unsigned idle_timeout_seconds = 300;  // RFC 5321 4.5.3.2.7: at least 5 minutes
+    unsigned max_line_length = 1000;      // RFC 5321 4.5.3.1.4/6: 1000 octets with CRLF (commands use 512)
+    uint64_t max_message_size = 50ull * 1024 * 1024;
+    unsigned max_recipients = 100;
+    unsigned max_errors = 10;
+};
+
+struct Imap {
+    unsigned idle_timeout_seconds = 1800;  // RFC 9051 5.4: at least 30 minutes
+    unsigned max_line_length = 65536;
+};
+
+struct Pop3 {
+    unsigned idle_timeout_seconds = 600;  // RFC 1939 3: at least 10 minutes
+    unsigned max_line_length = 255;       // RFC 2449 4: 255 octets with CRLF
+};
+
+struct Store {
+    std::string backend = "sqlite";
+    std::string path;                    // empty: <data_dir>/tern.db
+    unsigned group_commit_max_batch = 256;
+    unsigned worker_threads = 16;        // threads that run blocking store calls
+};
+
+struct Auth {
+    unsigned argon2_memory_kib = 65536;  // RFC 9106 4, second recommended option
+    unsigned argon2_iterations = 3;
+    unsigned argon2_parallelism = 1;
+    unsigned cache_ttl_seconds = 120;      // verified-credential cache lifetime
+    unsigned max_failures_per_ip = 10;     // within failure_window_seconds
+    unsigned max_failures_per_account = 20;
+    unsigned failure_window_seconds = 900;
+    bool allow_plaintext_without_tls = false;  // LOGIN/USER/AUTH before TLS
+};
+
+struct Config {
+    bool dev = false;  // set by --dev, not by the file
+    Server server;
+    Tls tls;
+    Limits limits;
+    Smtp smtp;
+    Imap imap;
+    Pop3 pop3;
+    Store store;
+    Auth auth;
+    std::vector<Listener> listeners;  // [[listen]] tables; empty file: the standard ports
+
+    // Derived paths (data_dir joined with the defaults above).
+    std::string store_path() const;
+    std::string cert_path() const;
+    std::string key_path() const;
+};
+
+// Parses TOML text. `origin` names the file in error messages.
+Result<Config> parse_config(std::string_view toml_text, std::string_view origin);
+
+// Reads and parses a file; a missing file is an error that says so.
+Result<Config> load_config(const std::string& path);
+
+// The configuration of `tern serve --dev`: no file, data in ./var/dev,
+// listeners on 127.0.0.1 (SMTP 2525, submission 2587 STARTTLS, submissions
+// 2465 implicit TLS, IMAP 1143, IMAPS 1993, POP3 1110, POP3S 1995).
+Config dev_config();
+
+// The standard listeners: 25, 587, 465, 143, 993, 110, 995 on all addresses.
+std::vector<Listener> default_listeners();
+
+std::string_view to_string(Protocol p);
+std::string_view to_string(TlsMode m);
+
+}  // namespace tern::config
