@@ -1,0 +1,64 @@
+// Stream: the byte stream a session talks over, whatever carries it.
+//
+// The real implementation is TCP with optional TLS (tcp_stream.hpp); tests use
+// an in-memory stream (testing/memory_stream.hpp), so a whole protocol session
+// runs without sockets (STYLE.md 10). Reads and writes are bounded by the idle
+// timeout the session sets; a read also ends when the server shuts down.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "net/task.hpp"
+
+namespace tern::net {
+
+enum class IoStatus {
+    ok,
+    eof,       // the peer closed the connection
+    timeout,   // nothing arrived (or could be sent) within the idle timeout
+    shutdown,  // the server is stopping: say goodbye and return
+    error,     // reset, TLS failure, ...
+};
+
+std::string_view to_string(IoStatus s);
+
+struct TlsInfo {
+    std::string version;  // "TLSv1.3"
+    std::string cipher;   // "TLS_AES_256_GCM_SHA384"
+    int bits = 0;
+};
+
+class Stream {
+public:
+    virtual ~Stream() = default;
+
+    // Reads at least one byte into buf (up to size). `n` is set to the count.
+    // An `interruptible` read (a session waiting for its next command) ends
+    // with IoStatus::shutdown when the server stops; other reads run on, so a
+    // transaction under way can finish within the shutdown grace period.
+    virtual Task<IoStatus> read_some(char* buf, std::size_t size, std::size_t& n,
+                                     bool interruptible) = 0;
+    // Writes all of data.
+    virtual Task<IoStatus> write_all(std::string_view data) = 0;
+
+    // Server side of a TLS handshake on this connection (STARTTLS, or at once
+    // for implicit TLS). False when TLS is not configured or the handshake
+    // failed; the session should then close.
+    virtual Task<bool> start_tls() = 0;
+    virtual bool tls_available() const = 0;
+    virtual bool tls_active() const = 0;
+    virtual std::optional<TlsInfo> tls_info() const = 0;
+
+    // Applies to every later read and write.
+    virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
+    // True once the server asked sessions to finish (graceful shutdown).
+    virtual bool stopping() const = 0;
+    // Closes the connection; pending operations end.
+    virtual void close() = 0;
+};
+
+}  // namespace tern::net

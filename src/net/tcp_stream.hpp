@@ -1,0 +1,59 @@
+// TcpStream: Stream over a TCP socket, with STARTTLS or implicit TLS.
+// Internal to net/: only the server and its tests construct it.
+//
+// Timeouts: each read and write arms a timer; when it fires the socket's
+// operations are cancelled and the call returns IoStatus::timeout. Graceful
+// shutdown: interrupt() ends an interruptible read with IoStatus::shutdown.
+// All calls happen on the stream's own executor (one io_context thread).
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "net/stream.hpp"
+#include "net/tls.hpp"
+
+namespace tern::net {
+
+class TcpStream final : public Stream {
+public:
+    TcpStream(boost::asio::ip::tcp::socket socket, std::shared_ptr<TlsContext> tls);
+    ~TcpStream() override;
+
+    Task<IoStatus> read_some(char* buf, std::size_t size, std::size_t& n,
+                             bool interruptible) override;
+    Task<IoStatus> write_all(std::string_view data) override;
+    Task<bool> start_tls() override;
+    bool tls_available() const override { return tls_ctx_ != nullptr; }
+    bool tls_active() const override { return tls_ != nullptr && handshake_done_; }
+    std::optional<TlsInfo> tls_info() const override;
+    void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+    bool stopping() const override { return stopping_; }
+    void close() override;
+
+    // Asks the session to finish: an interruptible read under way ends now,
+    // later interruptible reads end at once.
+    void interrupt();
+
+private:
+    void arm(boost::asio::steady_timer& timer, bool& fired);
+    IoStatus map_error(const boost::system::error_code& ec, bool fired) const;
+
+    boost::asio::ip::tcp::socket socket_;
+    std::shared_ptr<TlsContext> tls_ctx_;
+    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+    boost::asio::steady_timer read_timer_;
+    boost::asio::steady_timer write_timer_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // guards timer callbacks
+    std::chrono::milliseconds timeout_{std::chrono::minutes(5)};
+    bool handshake_done_ = false;
+    bool stopping_ = false;
+    bool reading_interruptible_ = false;
+    bool read_fired_ = false;
+    bool write_fired_ = false;
+    bool interrupted_read_ = false;
+};
+
+}  // namespace tern::net

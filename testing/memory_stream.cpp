@@ -1,0 +1,37 @@
+#include "testing/memory_stream.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tern::testing {
+
+net::Task<net::IoStatus> MemoryStream::read_some(char* buf, std::size_t size, std::size_t& n,
+                                                 bool interruptible) {
+    n = 0;
+    if (closed_) co_return net::IoStatus::error;
+    if (interruptible && stopping_) co_return net::IoStatus::shutdown;
+    if (pos_ >= input_.size()) co_return end_;
+    n = std::min({size, chunk_, input_.size() - pos_});
+    std::memcpy(buf, input_.data() + pos_, n);
+    pos_ += n;
+    co_return net::IoStatus::ok;
+}
+
+net::Task<net::IoStatus> MemoryStream::write_all(std::string_view data) {
+    if (closed_) co_return net::IoStatus::error;
+    output_.append(data);
+    co_return net::IoStatus::ok;
+}
+
+net::Task<bool> MemoryStream::start_tls() {
+    if (!tls_available_ || tls_active_) co_return false;
+    tls_active_ = true;
+    co_return true;
+}
+
+std::optional<net::TlsInfo> MemoryStream::tls_info() const {
+    if (!tls_active_) return std::nullopt;
+    return net::TlsInfo{"TLSv1.3", "TLS_AES_256_GCM_SHA384", 256};
+}
+
+}  // namespace tern::testing
