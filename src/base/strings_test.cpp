@@ -25,8 +25,13 @@ TEST(Strings, TrimAndSplit) {
 // RFC 4648 10: the test vectors.
 TEST(Strings, Base64Rfc4648Vectors) {
     const std::pair<const char*, const char*> vectors[] = {
-        {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
     };
     for (auto [plain, encoded] : vectors) {
         EXPECT_EQ(base64_encode(plain), encoded);
@@ -45,6 +50,19 @@ TEST(Strings, Base64RejectsMalformedInput) {
     EXPECT_FALSE(base64_decode("Zm9vYg==Zm9v", out));
     EXPECT_TRUE(base64_decode(base64_encode(std::string("\0\xff\x80", 3)), out));
     EXPECT_EQ(out, std::string("\0\xff\x80", 3));
+}
+
+}  // namespace
+}  // namespace tern
+
+#include "base/time.hpp"
+
+namespace tern {
+namespace {
+
+TEST(Time, Rfc5322DateInUtc) {
+    EXPECT_EQ(rfc5322_date(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+    EXPECT_EQ(rfc5322_date(1796070652), "Mon, 30 Nov 2026 20:30:52 +0000");
 }
 
 }  // namespace

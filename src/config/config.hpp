@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -26,7 +27,7 @@ struct Listener {
 };
 
 struct Server {
-    std::string hostname;                  // default: the machine's host name
+    std::string hostname;  // default: the machine's host name
     std::string data_dir = "/var/lib/tern";
     std::string log_level = "info";
     unsigned threads = 0;                  // 0: one per CPU core
@@ -45,10 +46,12 @@ struct Limits {
 
 struct Smtp {
     unsigned idle_timeout_seconds = 300;  // RFC 5321 4.5.3.2.7: at least 5 minutes
-    unsigned max_line_length = 1000;      // RFC 5321 4.5.3.1.4/6: 1000 octets with CRLF (commands use 512)
+    // RFC 5321 4.5.3.1.4/6: 1000 octets with CRLF (commands use 512).
+    unsigned max_line_length = 1000;
     uint64_t max_message_size = 50ull * 1024 * 1024;
     unsigned max_recipients = 100;
     unsigned max_errors = 10;
+    unsigned greeting_delay_ms = 1000;  // port 25: wait this long for early talkers (0: off)
 };
 
 struct Imap {
@@ -63,24 +66,25 @@ struct Pop3 {
 
 struct Store {
     std::string backend = "sqlite";
-    std::string path;                    // empty: <data_dir>/tern.db
+    std::string path;  // empty: <data_dir>/tern.db
     unsigned group_commit_max_batch = 256;
-    unsigned worker_threads = 16;        // threads that run blocking store calls
+    unsigned worker_threads = 16;  // threads that run blocking store calls
 };
 
 struct Auth {
     unsigned argon2_memory_kib = 65536;  // RFC 9106 4, second recommended option
     unsigned argon2_iterations = 3;
     unsigned argon2_parallelism = 1;
-    unsigned cache_ttl_seconds = 120;      // verified-credential cache lifetime
-    unsigned max_failures_per_ip = 10;     // within failure_window_seconds
+    unsigned cache_ttl_seconds = 120;   // verified-credential cache lifetime
+    unsigned max_failures_per_ip = 10;  // within failure_window_seconds
     unsigned max_failures_per_account = 20;
     unsigned failure_window_seconds = 900;
     bool allow_plaintext_without_tls = false;  // LOGIN/USER/AUTH before TLS
 };
 
 struct Config {
-    bool dev = false;  // set by --dev, not by the file
+    bool dev = false;         // set by --dev, not by the file
+    std::string config_file;  // the file it was loaded from (for SIGHUP); set by load_config
     Server server;
     Tls tls;
     Limits limits;
@@ -98,9 +102,16 @@ struct Config {
 };
 
 // Parses TOML text. `origin` names the file in error messages.
+// Errors (all Errc::invalid) name the file, the line and what is expected:
+//   TOML syntax:   "<origin>:<line>:<col>: <what the TOML parser found>"
+//   unknown names: "<origin>: unknown key 'smtp.max_size' at line 12; see docs/configuration.md"
+//   bad values:    "<origin>: smtp.max_recipients at line 4 must be an integer from 1 to ..."
+// Keys left out take the member initializers above; server.hostname defaults
+// to gethostname() and an empty [[listen]] list to default_listeners().
 Result<Config> parse_config(std::string_view toml_text, std::string_view origin);
 
-// Reads and parses a file; a missing file is an error that says so.
+// Reads and parses a file; a missing file is an error that says so (Errc::not_found,
+// Errc::io when it cannot be read).
 Result<Config> load_config(const std::string& path);
 
 // The configuration of `tern serve --dev`: no file, data in ./var/dev,
@@ -113,5 +124,10 @@ std::vector<Listener> default_listeners();
 
 std::string_view to_string(Protocol p);
 std::string_view to_string(TlsMode m);
+
+// Every key parse_config() accepts, as "section.key" ("smtp.max_recipients"),
+// with the [[listen]] keys as "listen.protocol" and so on. Tests use it to
+// keep docs/configuration.md and docs/tern.example.toml complete.
+std::vector<std::string> known_keys();
 
 }  // namespace tern::config

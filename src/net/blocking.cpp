@@ -18,7 +18,9 @@ struct Blocking::Impl {
 
 Blocking::Blocking(unsigned threads) : impl_(std::make_unique<Impl>(threads)) {}
 
-Blocking::~Blocking() { impl_->pool.join(); }
+Blocking::~Blocking() {
+    impl_->pool.join();
+}
 
 Task<void> Blocking::run(const std::function<void()>& job) {
     auto caller = co_await asio::this_coro::executor;
@@ -33,6 +35,25 @@ Task<void> Blocking::run(const std::function<void()>& job) {
     co_await asio::async_initiate<decltype(token), void()>(std::move(initiation), token);
 }
 
-void Blocking::post(std::function<void()> job) { asio::post(impl_->pool, std::move(job)); }
+void Blocking::post(std::function<void()> job) {
+    asio::post(impl_->pool, std::move(job));
+}
+
+}  // namespace tern::net
+
+// ---- net/timer.hpp -----------------------------------------------------------
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "net/timer.hpp"
+
+namespace tern::net {
+
+Task<void> sleep_for(std::chrono::milliseconds duration) {
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, duration);
+    auto token = asio::as_tuple(asio::use_awaitable);
+    co_await timer.async_wait(token);
+}
 
 }  // namespace tern::net

@@ -38,6 +38,11 @@ Task<IoStatus> LineReader::fill(bool interruptible) {
     co_return st;
 }
 
+bool LineReader::has_line() const {
+    std::size_t from = begin_ + consumed_;
+    return from < end_ && std::memchr(buf_.data() + from, '\n', end_ - from) != nullptr;
+}
+
 void LineReader::discard_buffered() {
     begin_ = end_ = consumed_ = 0;
 }
@@ -83,7 +88,8 @@ Task<IoStatus> LineReader::read_exact(std::size_t n, std::string& out) {
                 std::size_t old = out.size();
                 out.resize(old + std::min(n, kReadChunk * 4));
                 std::size_t got = 0;
-                IoStatus st = co_await stream_.read_some(out.data() + old, out.size() - old, got, false);
+                IoStatus st =
+                    co_await stream_.read_some(out.data() + old, out.size() - old, got, false);
                 out.resize(old + (st == IoStatus::ok ? got : 0));
                 if (st != IoStatus::ok) co_return st;
                 n -= got;

@@ -29,7 +29,7 @@ struct Line {
 };
 
 class LineReader {
-public:
+  public:
     explicit LineReader(Stream& stream) : stream_(stream) {}
 
     // Reads one line of at most max_length octets including the terminator.
@@ -43,9 +43,12 @@ public:
     // pipelining checks, and to drop plaintext sent before a TLS handshake
     // (the STARTTLS command-injection class, CVE-2011-0411).
     std::size_t buffered() const { return end_ - begin_ - consumed_; }
+    // True when a whole line is already buffered, so read_line will not wait:
+    // replies to pipelined commands can then be sent together (RFC 2920 3.1).
+    bool has_line() const;
     void discard_buffered();
 
-private:
+  private:
     Task<IoStatus> fill(bool interruptible);
     void compact();
 

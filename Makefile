@@ -1,0 +1,40 @@
+# The README's two commands: `make run` and `make test`. Each installs what
+# it needs (scripts/install-deps.sh), configures, builds, then runs.
+#
+#   make run      Release build; starts `tern serve --dev` (data in ./var/dev)
+#   make test     ASan+UBSan build; runs every test suite through ctest
+#   make build    Release build only (build/release/tern)
+#   make bench    side-by-side benchmarks (bench/README.md)
+#   make format   clang-format every C++ file
+
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+
+.PHONY: run test build build-test bench format clean
+
+build:
+	@scripts/install-deps.sh build
+	@cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DTERN_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE_DIR) --target tern -j $(JOBS)
+
+run: build
+	$(RELEASE_DIR)/tern serve --dev
+
+build-test:
+	@scripts/install-deps.sh test
+	@cmake -S . -B $(TEST_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
+	@cmake --build $(TEST_DIR) -j $(JOBS)
+
+test: build-test
+	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+bench: build
+	@bench/run.sh
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,39 @@
+#include "app/protocols.hpp"
+
+#include "smtp/server/smtp_server.hpp"
+
+namespace tern::app {
+
+Result<net::ListenerSpec> make_listener(const config::Listener& l, Services& services) {
+    net::ListenerSpec spec;
+    spec.name = std::string(config::to_string(l.protocol));
+    if (l.protocol == config::Protocol::submission && l.tls == config::TlsMode::implicit)
+        spec.name = "submissions";
+    spec.address = l.address;
+    spec.port = l.port;
+    spec.implicit_tls = l.tls == config::TlsMode::implicit;
+    auto cfg = services.config.get();
+    switch (l.protocol) {
+        case config::Protocol::smtp:
+        case config::Protocol::submission: {
+            smtp::ListenerOptions opts;
+            opts.submission = l.protocol == config::Protocol::submission;
+            opts.starttls_offered = l.tls == config::TlsMode::starttls;
+            spec.idle_timeout = std::chrono::seconds(cfg->smtp.idle_timeout_seconds);
+            smtp::SessionDeps deps{services.config, services.store, services.auth,
+                                   services.blocking};
+            spec.handler = [deps, opts](net::Connection& c) {
+                return smtp::run_session(c, deps, opts);
+            };
+            spec.refusal = smtp::refusal_reply;
+            return spec;
+        }
+        case config::Protocol::imap:
+            return fail(Errc::not_found, "IMAP is not in this build yet (issue 4)");
+        case config::Protocol::pop3:
+            return fail(Errc::not_found, "POP3 is not in this build yet (issue 5)");
+    }
+    return fail(Errc::invalid, "unknown protocol");
+}
+
+}  // namespace tern::app

@@ -1,0 +1,60 @@
+// Internal to src/cli: the admin subcommands (user, domain, alias) behind
+// cli::run(), and the helpers they share.
+//
+// Each command opens the store from the configuration, does one thing,
+// prints one line on std::cout saying what it did (lists print one entry per
+// line) and returns 0; on error it prints "tern: <what went wrong>. <what to
+// do>" on std::cerr and returns 1. Arguments are syntax-checked before the
+// store is opened.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+#include "store/store.hpp"
+
+namespace tern::cli::detail {
+
+// Every argument of the admin subcommands; each command reads its own.
+struct Args {
+    std::string address;  // user add/del/passwd
+    std::string domain;   // domain add/del, user list, alias list (optional there)
+    std::string source;   // alias add/del
+    std::vector<std::string> targets;
+    std::string target;  // alias del (optional)
+    bool password_stdin = false;
+    uint64_t quota = 0;
+};
+
+// The advice printed after an unexpected store error.
+extern const char* const kStoreTodo;
+
+// Prints "tern: <what>. <todo>" on std::cerr and returns 1 (the exit code).
+int failed(std::string_view what, std::string_view todo);
+
+// Opens the store or prints why not; nullptr on failure.
+std::unique_ptr<store::Store> open_or_report(const config::Config& config);
+
+// Prints the "unknown domain" error when the domain does not exist; returns
+// 0 when it exists, 1 when it does not or the store failed.
+int require_domain(store::Store& store, std::string_view domain);
+
+int user_add(const config::Config& config, const Args& args);
+int user_del(const config::Config& config, const Args& args);
+int user_passwd(const config::Config& config, const Args& args);
+int user_list(const config::Config& config, const Args& args);
+
+int domain_add(const config::Config& config, const Args& args);
+int domain_del(const config::Config& config, const Args& args);
+int domain_list(const config::Config& config, const Args& args);
+
+int alias_add(const config::Config& config, const Args& args);
+int alias_del(const config::Config& config, const Args& args);
+int alias_list(const config::Config& config, const Args& args);
+
+}  // namespace tern::cli::detail

@@ -1,0 +1,118 @@
+// The key table behind parse_config() and known_keys(). Ranges say what is
+// sensible, and cite the RFC where a standard sets a floor.
+#include "config/config_fields.hpp"
+
+#include <limits>
+
+namespace tern::config::detail {
+
+namespace {
+
+constexpr uint64_t kU32 = std::numeric_limits<uint32_t>::max();
+constexpr uint64_t kI64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+constexpr uint64_t kDay = 86400;
+
+}  // namespace
+
+const std::vector<Field>& fields() {
+    using R = StringRule;
+    static const std::vector<Field> table = {
+        {"server", "hostname", [](Config& c) -> Target { return &c.server.hostname; }, 0, 0,
+         R::hostname},
+        {"server", "data_dir", [](Config& c) -> Target { return &c.server.data_dir; }, 0, 0,
+         R::absolute_path},
+        {"server", "log_level", [](Config& c) -> Target { return &c.server.log_level; }, 0, 0,
+         R::log_level},
+        {"server", "threads", [](Config& c) -> Target { return &c.server.threads; }, 0, 1024},
+        {"server", "shutdown_grace_seconds",
+         [](Config& c) -> Target { return &c.server.shutdown_grace_seconds; }, 0, kDay},
+
+        {"tls", "cert_file", [](Config& c) -> Target { return &c.tls.cert_file; }, 0, 0,
+         R::optional_absolute_path},
+        {"tls", "key_file", [](Config& c) -> Target { return &c.tls.key_file; }, 0, 0,
+         R::optional_absolute_path},
+
+        {"limits", "max_connections", [](Config& c) -> Target { return &c.limits.max_connections; },
+         1, kU32},
+        {"limits", "max_connections_per_ip",
+         [](Config& c) -> Target { return &c.limits.max_connections_per_ip; }, 1, kU32},
+
+        {"smtp", "idle_timeout_seconds",
+         [](Config& c) -> Target { return &c.smtp.idle_timeout_seconds; }, 1, kDay},
+        // RFC 5321 4.5.3.1.6: a text line may be 1000 octets with CRLF; accept no less.
+        {"smtp", "max_line_length", [](Config& c) -> Target { return &c.smtp.max_line_length; },
+         1000, 1024 * 1024},
+        {"smtp", "max_message_size", [](Config& c) -> Target { return &c.smtp.max_message_size; },
+         1, kI64},
+        {"smtp", "max_recipients", [](Config& c) -> Target { return &c.smtp.max_recipients; }, 1,
+         kU32},
+        {"smtp", "max_errors", [](Config& c) -> Target { return &c.smtp.max_errors; }, 1, kU32},
+        // RFC 5321 4.5.3.2.1: clients wait 5 minutes for the greeting; a minute is the most
+        // a pregreet check may take.
+        {"smtp", "greeting_delay_ms", [](Config& c) -> Target { return &c.smtp.greeting_delay_ms; },
+         0, 60000},
+
+        {"imap", "idle_timeout_seconds",
+         [](Config& c) -> Target { return &c.imap.idle_timeout_seconds; }, 1, kDay},
+        // RFC 7162 4: clients may send lines of 8192 octets; 1024 is a hard floor.
+        {"imap", "max_line_length", [](Config& c) -> Target { return &c.imap.max_line_length; },
+         1024, 16 * 1024 * 1024},
+
+        {"pop3", "idle_timeout_seconds",
+         [](Config& c) -> Target { return &c.pop3.idle_timeout_seconds; }, 1, kDay},
+        // RFC 2449 4: commands may be 255 octets with CRLF.
+        {"pop3", "max_line_length", [](Config& c) -> Target { return &c.pop3.max_line_length; },
+         255, 1024 * 1024},
+
+        {"store", "backend", [](Config& c) -> Target { return &c.store.backend; }, 0, 0,
+         R::backend},
+        {"store", "path", [](Config& c) -> Target { return &c.store.path; }, 0, 0,
+         R::optional_absolute_path},
+        {"store", "group_commit_max_batch",
+         [](Config& c) -> Target { return &c.store.group_commit_max_batch; }, 1, 65536},
+        {"store", "worker_threads", [](Config& c) -> Target { return &c.store.worker_threads; }, 1,
+         1024},
+
+        // RFC 9106 3.1: memory is at least 8 KiB per lane (checked with parallelism later);
+        // 4 GiB is beyond any sensible login cost.
+        {"auth", "argon2_memory_kib", [](Config& c) -> Target { return &c.auth.argon2_memory_kib; },
+         8, 4 * 1024 * 1024},
+        {"auth", "argon2_iterations", [](Config& c) -> Target { return &c.auth.argon2_iterations; },
+         1, 1024},
+        // RFC 9106 3.1: 1 to 2^24-1 lanes; more than 255 threads per hash is senseless.
+        {"auth", "argon2_parallelism",
+         [](Config& c) -> Target { return &c.auth.argon2_parallelism; }, 1, 255},
+        {"auth", "cache_ttl_seconds", [](Config& c) -> Target { return &c.auth.cache_ttl_seconds; },
+         0, kDay},
+        {"auth", "max_failures_per_ip",
+         [](Config& c) -> Target { return &c.auth.max_failures_per_ip; }, 1, kU32},
+        {"auth", "max_failures_per_account",
+         [](Config& c) -> Target { return &c.auth.max_failures_per_account; }, 1, kU32},
+        {"auth", "failure_window_seconds",
+         [](Config& c) -> Target { return &c.auth.failure_window_seconds; }, 1, 7 * kDay},
+        {"auth", "allow_plaintext_without_tls",
+         [](Config& c) -> Target { return &c.auth.allow_plaintext_without_tls; }},
+    };
+    return table;
+}
+
+const std::vector<std::string_view>& listen_keys() {
+    static const std::vector<std::string_view> keys = {"protocol", "address", "port", "tls"};
+    return keys;
+}
+
+}  // namespace tern::config::detail
+
+namespace tern::config {
+
+std::vector<std::string> known_keys() {
+    std::vector<std::string> keys;
+    for (const auto& f : detail::fields()) {
+        keys.push_back(std::string(f.section) + "." + std::string(f.key));
+    }
+    for (auto k : detail::listen_keys())
+        keys.push_back("listen." + std::string(k));
+    return keys;
+}
+
+}  // namespace tern::config

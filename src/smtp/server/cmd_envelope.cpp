@@ -1,0 +1,145 @@
+// MAIL and RCPT (RFC 5321 4.1.1.2, 4.1.1.3): the envelope, with the policy of
+// the listener: submission needs AUTH and an owned sender; port 25 accepts
+// only local recipients (never an open relay).
+#include "base/log.hpp"
+#include "base/strings.hpp"
+#include "smtp/proto/reply.hpp"
+#include "smtp/server/session.hpp"
+
+namespace tern::smtp {
+
+net::Task<bool> Session::sender_allowed(const Path& from) {
+    // A submitting user may send as its own address or as any alias that
+    // delivers to it (issue 3: "an address the authenticated user owns").
+    if (from.null) co_return false;
+    std::string address = from.mailbox.to_string();
+    if (iequals(address, user_->address)) co_return true;
+    bool owned = false;
+    std::function<void()> job = [&] {
+        auto alias = deps_.store.find_alias(address);
+        if (!alias) {
+            // Case-insensitive local parts: aliases are stored as given.
+            alias = deps_.store.find_alias(to_lower(address));
+        }
+        if (!alias) return;
+        for (const auto& t : alias->targets)
+            if (iequals(t, user_->address)) owned = true;
+    };
+    co_await deps_.blocking.run(job);
+    co_return owned;
+}
+
+net::Task<void> Session::cmd_mail(const Command& c) {
+    const auto& cfg = *config_;
+    if (options_.submission && !user_) {
+        error(530, "5.7.0", "Authentication required");  // RFC 4954 6
+        co_return;
+    }
+    if (envelope_) {
+        error(503, "5.5.1", "Error: nested MAIL command");
+        co_return;
+    }
+    const MailParams& p = c.mail;
+    if (!esmtp_ && !c.params.empty()) {
+        // RFC 5321 4.1.1.11: parameters only after EHLO.
+        error(555, "5.5.4", "Error: parameters not allowed after HELO");
+        co_return;
+    }
+    if (p.size && *p.size > cfg.smtp.max_message_size) {
+        error(552, "5.3.4",
+              "Error: message size exceeds fixed maximum message size");  // RFC 1870 6
+        co_return;
+    }
+    if (!c.path->is_ascii() && !p.smtputf8) {
+        // RFC 6531 3.4: non-ASCII addresses only in an SMTPUTF8 transaction.
+        error(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+        co_return;
+    }
+    if (options_.submission && !co_await sender_allowed(*c.path)) {
+        error(553, "5.7.1",
+              "Error: sender address <" + c.path->mailbox.to_string() + "> is not owned by user " +
+                  user_->address);
+        co_return;
+    }
+    envelope_.emplace();
+    envelope_->from = *c.path;
+    envelope_->params = p;
+    reply(250, "2.1.0", "Ok");
+}
+
+net::Task<void> Session::cmd_rcpt(const Command& c) {
+    const auto& cfg = *config_;
+    if (!envelope_) {
+        error(503, "5.5.1", "Error: need MAIL command");
+        co_return;
+    }
+    if (envelope_->recipients.size() >= cfg.smtp.max_recipients) {
+        // RFC 5321 4.5.3.1.10: 452 lets the client send the rest later.
+        reply(452, "4.5.3", "Error: too many recipients");
+        co_return;
+    }
+    if (!esmtp_ && !c.params.empty()) {
+        error(555, "5.5.4", "Error: parameters not allowed after HELO");
+        co_return;
+    }
+    const Path& to = *c.path;
+    if (!to.is_ascii() && !envelope_->params.smtputf8) {
+        error(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+        co_return;
+    }
+    std::string address =
+        to.postmaster ? "postmaster@" + cfg.server.hostname : to.mailbox.to_string();
+    Result<delivery::Resolution> res = fail(Errc::internal, "not run");
+    std::function<void()> job = [&] { res = router_.resolve(address); };
+    co_await deps_.blocking.run(job);
+    if (!res) {
+        if (res.error().code == Errc::invalid) {
+            error(553, "5.1.3", "Error: bad recipient address syntax");
+        } else {
+            log::error("smtp.rcpt_lookup_failed")
+                .kv("sid", conn_.session_id)
+                .kv("error", res.error().message);
+            reply(451, "4.3.0", "Error: temporary failure, try again later");
+        }
+        co_return;
+    }
+    using Kind = delivery::Resolution::Kind;
+    if (res->kind == Kind::remote) {
+        if (!options_.submission || !user_) {
+            log::info("smtp.relay_denied")
+                .kv("sid", conn_.session_id)
+                .kv("ip", conn_.remote_ip)
+                .kv("rcpt", address);
+            error(554, "5.7.1", "<" + address + ">: Relay access denied");
+            co_return;
+        }
+        // Outbound delivery (the queue) is not built yet: refuse temporarily
+        // so the client keeps the message and tries again later.
+        reply(451, "4.4.0",
+              "<" + address + ">: outbound delivery is not available yet, try again later");
+        co_return;
+    }
+    if (res->kind == Kind::unknown || (res->local.empty() && res->disabled)) {
+        // RFC 5321 3.6.3 / issue 3: refuse now rather than bounce later.
+        error(550, res->disabled ? "5.2.1" : "5.1.1",
+              "<" + address + ">: Recipient address rejected: " +
+                  (res->disabled ? "mailbox disabled" : "User unknown"));
+        co_return;
+    }
+    bool room = false;
+    for (const auto& t : res->local)
+        if (t.quota_bytes == 0 || t.used_bytes < t.quota_bytes) room = true;
+    if (!room && !res->local.empty()) {
+        reply(452, "4.2.2", "<" + address + ">: Mailbox full");  // RFC 3463 4.2.2
+        co_return;
+    }
+    Recipient r;
+    r.path = to;
+    r.params = c.rcpt;
+    r.local = std::move(res->local);
+    r.remote = std::move(res->remote);
+    envelope_->recipients.push_back(std::move(r));
+    reply(250, "2.1.5", "Ok");
+}
+
+}  // namespace tern::smtp
