@@ -4,15 +4,18 @@
 #   make run      Release build; starts `tern serve --dev` (data in ./var/dev)
 #   make test     ASan+UBSan build; runs every test suite through ctest
 #   make build    Release build only (build/release/tern)
+#   make fuzz     libFuzzer targets, FUZZ_SECONDS each (default 60)
 #   make bench    side-by-side benchmarks (bench/README.md)
 #   make format   clang-format every C++ file
 
 JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 TEST_DIR := build/test
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 60
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: run test build build-test bench format clean
+.PHONY: run test build build-test fuzz fuzz-build bench format clean
 
 build:
 	@scripts/install-deps.sh build
@@ -22,10 +25,20 @@ build:
 run: build
 	$(RELEASE_DIR)/tern serve --dev
 
-build-test:
-	@scripts/install-deps.sh test
-	@cmake -S . -B $(TEST_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
+build-test: fuzz-build
+	@cmake -S . -B $(TEST_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON \
+	  -DTERN_FUZZ_BIN_DIR=$(abspath $(FUZZ_DIR)) >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
+
+# The fuzz tree: clang with libFuzzer, parsers only (no Asio), so it is quick.
+fuzz-build:
+	@scripts/install-deps.sh test
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug \
+	  -DTERN_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_DIR) --target fuzz_all -j $(JOBS)
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh --bin-dir $(FUZZ_DIR) --seconds $(FUZZ_SECONDS)
 
 test: build-test
 	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900

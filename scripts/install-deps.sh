@@ -12,7 +12,7 @@ build_pkgs=(
   openssl
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev libbenchmark-dev python3 swaks procps
+  libgtest-dev libgmock-dev libbenchmark-dev python3 swaks procps clang libclang-rt-14-dev fetchmail
 )
 
 want=("${build_pkgs[@]}")

@@ -29,6 +29,8 @@ struct Args {
     std::string target;  // alias del (optional)
     bool password_stdin = false;
     uint64_t quota = 0;
+    std::string mailbox = "INBOX";  // mail list/show
+    uint32_t uid = 0;              // mail show
 };
 
 // The advice printed after an unexpected store error.
@@ -56,5 +58,8 @@ int domain_list(const config::Config& config, const Args& args);
 int alias_add(const config::Config& config, const Args& args);
 int alias_del(const config::Config& config, const Args& args);
 int alias_list(const config::Config& config, const Args& args);
+
+int mail_list(const config::Config& config, const Args& args);
+int mail_show(const config::Config& config, const Args& args);
 
 }  // namespace tern::cli::detail

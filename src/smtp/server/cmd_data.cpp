@@ -7,6 +7,7 @@
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/time.hpp"
+#include "delivery/local_delivery.hpp"
 #include "smtp/proto/reply.hpp"
 #include "smtp/server/data_decoder.hpp"
 #include "smtp/server/headers.hpp"
@@ -154,19 +155,6 @@ net::Task<void> Session::deliver(std::string& body) {
 
     std::string id = new_queue_id();
     int64_t now = unix_now();
-    std::string prefix;
-    // RFC 5321 4.4: Return-Path is added at final delivery.
-    prefix +=
-        "Return-Path: <" + (env.from.null ? std::string() : env.from.mailbox.to_string()) + ">\r\n";
-    std::size_t local_count = 0;
-    std::string only_local;
-    for (const auto& r : env.recipients) {
-        local_count += r.local.size();
-        if (r.local.size() == 1) only_local = r.local[0].address;
-    }
-    // Delivered-To names the one mailbox a copy went to; a copy shared by
-    // several recipients cannot name each, so it is added only for one.
-    if (local_count == 1) prefix += "Delivered-To: " + only_local + "\r\n";
     ReceivedInfo ri;
     ri.helo = helo_;
     ri.remote_ip = conn_.remote_ip;
@@ -180,33 +168,24 @@ net::Task<void> Session::deliver(std::string& body) {
     }
     if (env.recipients.size() == 1) ri.for_address = env.recipients[0].path.mailbox.to_string();
     ri.date = now;
-    prefix += received_header(ri);
+    delivery::LocalMessage msg;
+    msg.return_path = env.from.null ? std::string() : env.from.mailbox.to_string();
+    msg.content = received_header(ri);
     if (options_.submission) {
         // RFC 6409 8.2, 8.3: a submission server may add Message-ID and Date.
         if (!scan.has_message_id)
-            prefix += "Message-ID: <" + id + "." + std::to_string(now) + "@" + cfg.server.hostname +
-                      ">\r\n";
-        if (!scan.has_date) prefix += "Date: " + rfc5322_date(now) + "\r\n";
+            msg.content += "Message-ID: <" + id + "." + std::to_string(now) + "@" + cfg.server.hostname + ">\r\n";
+        if (!scan.has_date) msg.content += "Date: " + rfc5322_date(now) + "\r\n";
     }
-
-    store::NewMessage msg;
-    msg.raw.reserve(prefix.size() + body.size());
-    msg.raw = std::move(prefix);
-    msg.raw += body;
+    msg.content += body;
+    std::size_t size = msg.content.size();
     body.clear();
     msg.internal_date = now;
-    for (const auto& r : env.recipients)
-        for (const auto& t : r.local) {
-            bool dup = std::any_of(
-                msg.targets.begin(), msg.targets.end(),
-                [&](const store::NewMessage::Target& x) { return x.mailbox == t.mailbox; });
-            if (!dup) msg.targets.push_back({t.mailbox, {}});
-        }
+    for (const auto& r : env.recipients) msg.targets.insert(msg.targets.end(), r.local.begin(), r.local.end());
 
     Result<std::vector<store::Appended>> stored = fail(Errc::internal, "not run");
-    std::function<void()> job = [&] { stored = deps_.store.append(msg); };
+    std::function<void()> job = [&] { stored = delivery::deliver_local(deps_.store, msg); };
     co_await deps_.blocking.run(job);
-    std::size_t size = msg.raw.size();
     std::size_t rcpts = env.recipients.size();
     reset_transaction();
     if (!stored) {

@@ -93,7 +93,7 @@ std::vector<std::string> extract_addresses(std::string_view v) {
     // brackets; each mailbox ends at ',' or ';' outside them.
     std::vector<std::string> out;
     std::string bare, angle;
-    bool in_angle = false, in_quote = false, have_angle = false;
+    bool in_angle = false, in_quote = false, have_angle = false, word_break = false;
     int comment = 0;
     auto finish = [&] {
         std::string a = have_angle ? angle : std::string(trim(bare));
@@ -101,6 +101,7 @@ std::vector<std::string> extract_addresses(std::string_view v) {
         bare.clear();
         angle.clear();
         have_angle = false;
+        word_break = false;
     };
     for (std::size_t i = 0; i < v.size(); ++i) {
         char c = v[i];
@@ -158,9 +159,13 @@ std::vector<std::string> extract_addresses(std::string_view v) {
             case '\t':
             case '\r':
             case '\n':
-                if (!in_angle) bare.clear();
+                if (!in_angle) word_break = true;
                 break;
             default:
+                // A new word after whitespace replaces the previous one: of
+                // "Display Name addr@x" only the last word can be the address.
+                if (!in_angle && word_break) bare.clear();
+                word_break = false;
                 (in_angle ? angle : bare).push_back(c);
         }
     }

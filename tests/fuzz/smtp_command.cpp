@@ -1,6 +1,6 @@
 // libFuzzer target for the SMTP command parser (STYLE.md 3): any bytes must
 // give a Command or a reply-carrying error, never a crash or a sanitizer
-// report. Built by the fuzz preset, not by the default CMake build.
+// report. Built by `make fuzz` (tests/fuzz/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
 #include <string>
