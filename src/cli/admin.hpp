@@ -61,5 +61,6 @@ int alias_list(const config::Config& config, const Args& args);
 
 int mail_list(const config::Config& config, const Args& args);
 int mail_show(const config::Config& config, const Args& args);
+int store_check(const config::Config& config, const Args& args);
 
 }  // namespace tern::cli::detail

@@ -154,6 +154,12 @@ void add_mail_commands(CLI::App& app, Builder& b, detail::Args& args) {
     show->add_option("UID", args.uid, "The message's UID (see `tern mail list`)")->required();
 }
 
+void add_store_commands(CLI::App& app, Builder& b) {
+    CLI::App* store = app.add_subcommand("store", "Check the mail store")->require_subcommand(1);
+    b.admin(store, "check", "Check the store's consistency; exit 1 and list problems if any",
+            detail::store_check);
+}
+
 }  // namespace
 
 int run(int argc, char** argv, const ServeFunction& serve) {
@@ -191,6 +197,7 @@ int run(int argc, char** argv, const ServeFunction& serve) {
     add_domain_commands(app, builder, args);
     add_alias_commands(app, builder, args);
     add_mail_commands(app, builder, args);
+    add_store_commands(app, builder);
 
     CLI::App* config =
         app.add_subcommand("config", "Work with the configuration file")->require_subcommand(1);

@@ -52,6 +52,7 @@ struct Smtp {
     unsigned max_recipients = 100;
     unsigned max_errors = 10;
     unsigned greeting_delay_ms = 1000;  // port 25: wait this long for early talkers (0: off)
+    unsigned submission_rate_per_hour = 500;  // messages one user may submit per hour (0: no limit)
 };
 
 struct Imap {
@@ -62,6 +63,7 @@ struct Imap {
 struct Pop3 {
     unsigned idle_timeout_seconds = 600;  // RFC 1939 3: at least 10 minutes
     unsigned max_line_length = 255;       // RFC 2449 4: 255 octets with CRLF
+    bool delete_retrieved = false;        // delete messages once RETR sent them (server policy)
 };
 
 struct Store {

@@ -51,6 +51,8 @@ const std::vector<Field>& fields() {
         // a pregreet check may take.
         {"smtp", "greeting_delay_ms", [](Config& c) -> Target { return &c.smtp.greeting_delay_ms; },
          0, 60000},
+        {"smtp", "submission_rate_per_hour",
+         [](Config& c) -> Target { return &c.smtp.submission_rate_per_hour; }, 0, kU32},
 
         {"imap", "idle_timeout_seconds",
          [](Config& c) -> Target { return &c.imap.idle_timeout_seconds; }, 1, kDay},
@@ -63,6 +65,7 @@ const std::vector<Field>& fields() {
         // RFC 2449 4: commands may be 255 octets with CRLF.
         {"pop3", "max_line_length", [](Config& c) -> Target { return &c.pop3.max_line_length; },
          255, 1024 * 1024},
+        {"pop3", "delete_retrieved", [](Config& c) -> Target { return &c.pop3.delete_retrieved; }},
 
         {"store", "backend", [](Config& c) -> Target { return &c.store.backend; }, 0, 0,
          R::backend},
