@@ -1,5 +1,6 @@
 #include "app/protocols.hpp"
 
+#include "pop3/server/pop3_server.hpp"
 #include "smtp/server/smtp_server.hpp"
 
 namespace tern::app {
@@ -30,8 +31,20 @@ Result<net::ListenerSpec> make_listener(const config::Listener& l, Services& ser
         }
         case config::Protocol::imap:
             return fail(Errc::not_found, "IMAP is not in this build yet (issue 4)");
-        case config::Protocol::pop3:
-            return fail(Errc::not_found, "POP3 is not in this build yet (issue 5)");
+        case config::Protocol::pop3: {
+            if (l.tls == config::TlsMode::implicit) spec.name = "pop3s";
+            pop3::Pop3ListenerOptions opts;
+            opts.stls_offered = l.tls == config::TlsMode::starttls;
+            opts.delete_retrieved = cfg->pop3.delete_retrieved;
+            spec.idle_timeout = std::chrono::seconds(cfg->pop3.idle_timeout_seconds);
+            pop3::Pop3Deps deps{services.config, services.store, services.auth, services.blocking,
+                                services.pop3_locks};
+            spec.handler = [deps, opts](net::Connection& c) {
+                return pop3::run_session(c, deps, opts);
+            };
+            spec.refusal = pop3::refusal_reply;
+            return spec;
+        }
     }
     return fail(Errc::invalid, "unknown protocol");
 }

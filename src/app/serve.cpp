@@ -62,7 +62,9 @@ int serve(const config::Config& initial) {
 
     accounts::Authenticator auth(**store, auth_options(initial));
     net::Blocking blocking(initial.store.worker_threads);
-    Services services{config, **store, auth, blocking};
+    pop3::MaildropLocks pop3_locks;
+    smtp::SendRateLimiter send_rate;
+    Services services{config, **store, auth, blocking, pop3_locks, send_rate};
 
     net::ServerOptions so;
     so.threads = initial.server.threads;

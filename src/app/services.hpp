@@ -8,6 +8,8 @@
 #include "accounts/authenticator.hpp"
 #include "config/holder.hpp"
 #include "net/blocking.hpp"
+#include "pop3/server/maildrop_locks.hpp"
+#include "smtp/server/send_rate.hpp"
 #include "store/store.hpp"
 
 namespace tern::app {
@@ -17,6 +19,8 @@ struct Services {
     store::Store& store;
     accounts::Authenticator& auth;
     net::Blocking& blocking;
+    pop3::MaildropLocks& pop3_locks;
+    smtp::SendRateLimiter& send_rate;
 };
 
 }  // namespace tern::app
