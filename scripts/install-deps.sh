@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Tern needs to build, run and test.
 # Idempotent: only missing packages are installed, and `apt-get update` runs
-# at most once per invocation. Usage: scripts/install-deps.sh [build|test|all]
+# at most once per invocation. Usage: scripts/install-deps.sh [build|test|bench|all]
+# `bench` adds the peers the side-by-side benchmarks run against (bench/run.sh).
 set -euo pipefail
 
 build_pkgs=(
@@ -12,14 +13,19 @@ build_pkgs=(
   openssl
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev libbenchmark-dev python3 swaks procps clang libclang-rt-14-dev fetchmail
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail
+)
+bench_pkgs=(
+  dovecot-core dovecot-pop3d python3 procps
 )
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in
   build) ;;
-  test | all) want+=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  bench) want+=("${bench_pkgs[@]}") ;;
+  all) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=()

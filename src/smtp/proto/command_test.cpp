@@ -103,7 +103,7 @@ const std::vector<BadCase> kBad = {
     {"AUTH", 501, "5.5.4"},
     {"AUTH PL@IN", 501, "5.5.4"},
     {"AUTH ABCDEFGHIJKLMNOPQRSTU", 501, "5.5.4"},
-    {"AUTH PLAIN not*base64", 501, "5.5.4"},
+    {"AUTH PLAIN not*base64", 501, "5.5.2"},  // RFC 4954 4: undecodable response
     {"AUTH PLAIN AAAA BBBB", 501, "5.5.4"},
 };
 

@@ -174,14 +174,16 @@ net::Task<void> Session::deliver(std::string& body) {
     if (options_.submission) {
         // RFC 6409 8.2, 8.3: a submission server may add Message-ID and Date.
         if (!scan.has_message_id)
-            msg.content += "Message-ID: <" + id + "." + std::to_string(now) + "@" + cfg.server.hostname + ">\r\n";
+            msg.content += "Message-ID: <" + id + "." + std::to_string(now) + "@" +
+                           cfg.server.hostname + ">\r\n";
         if (!scan.has_date) msg.content += "Date: " + rfc5322_date(now) + "\r\n";
     }
     msg.content += body;
     std::size_t size = msg.content.size();
     body.clear();
     msg.internal_date = now;
-    for (const auto& r : env.recipients) msg.targets.insert(msg.targets.end(), r.local.begin(), r.local.end());
+    for (const auto& r : env.recipients)
+        msg.targets.insert(msg.targets.end(), r.local.begin(), r.local.end());
 
     Result<std::vector<store::Appended>> stored = fail(Errc::internal, "not run");
     std::function<void()> job = [&] { stored = delivery::deliver_local(deps_.store, msg); };

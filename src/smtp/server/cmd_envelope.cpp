@@ -61,6 +61,13 @@ net::Task<void> Session::cmd_mail(const Command& c) {
                   user_->address);
         co_return;
     }
+    if (options_.submission &&
+        !deps_.send_rate.try_take(user_->id, cfg.smtp.submission_rate_per_hour)) {
+        log::warn("smtp.rate_limited").kv("sid", conn_.session_id).kv("user", user_->address);
+        reply(451, "4.7.1",
+              "Error: sending rate limit exceeded for " + user_->address + ", try again later");
+        co_return;
+    }
     envelope_.emplace();
     envelope_->from = *c.path;
     envelope_->params = p;
@@ -90,7 +97,23 @@ net::Task<void> Session::cmd_rcpt(const Command& c) {
     std::string address =
         to.postmaster ? "postmaster@" + cfg.server.hostname : to.mailbox.to_string();
     Result<delivery::Resolution> res = fail(Errc::internal, "not run");
-    std::function<void()> job = [&] { res = router_.resolve(address); };
+    std::function<void()> job = [&] {
+        res = router_.resolve(address);
+        if (!to.postmaster || (res && res->kind == delivery::Resolution::Kind::local)) return;
+        // RFC 5321 4.5.1: <Postmaster> must be accepted. When the host name
+        // is not a local domain with a postmaster, the first local domain
+        // that has one receives it.
+        auto domains = deps_.store.list_domains();
+        if (!domains) return;
+        for (const auto& d : *domains) {
+            auto alt = router_.resolve("postmaster@" + d);
+            if (alt && alt->kind == delivery::Resolution::Kind::local) {
+                address = "postmaster@" + d;
+                res = std::move(alt);
+                return;
+            }
+        }
+    };
     co_await deps_.blocking.run(job);
     if (!res) {
         if (res.error().code == Errc::invalid) {

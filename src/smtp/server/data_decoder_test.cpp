@@ -16,8 +16,10 @@ std::pair<std::string, int> decode(const std::string& input, uint64_t max = 1 <<
         std::size_t lf = input.find('\n', pos);
         std::size_t next = lf == std::string::npos ? input.size() : lf + 1;
         std::string_view line(input.data() + pos, next - pos);
-        if (ended) ++after;
-        else ended = d.feed_line(line);
+        if (ended)
+            ++after;
+        else
+            ended = d.feed_line(line);
         pos = next;
     }
     return {ended ? d.content() : "<not ended>", after};

@@ -52,8 +52,10 @@ TEST(ReceivedHeader, ClientTextCannotBreakTheField) {
     EXPECT_EQ(h.find("\r\nX-Injected"), std::string::npos);
     EXPECT_NE(h.find("from evilX-Injected: yes ([192.0.2.1])"), std::string::npos);
     EXPECT_NE(h.find("with ESMTPS id ABC"), std::string::npos);
-    EXPECT_NE(h.find("(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256)"), std::string::npos);
-    EXPECT_NE(h.find("for <a@example.org>; Thu, 01 Jan 1970 00:00:00 +0000\r\n"), std::string::npos);
+    EXPECT_NE(h.find("(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256)"),
+              std::string::npos);
+    EXPECT_NE(h.find("for <a@example.org>; Thu, 01 Jan 1970 00:00:00 +0000\r\n"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 namespace tern::smtp {
 
 class SendRateLimiter {
-public:
+  public:
     using Now = std::function<std::chrono::steady_clock::time_point()>;
     explicit SendRateLimiter(Now now = [] { return std::chrono::steady_clock::now(); })
         : now_(std::move(now)) {}
@@ -23,7 +23,7 @@ public:
     // per_hour 0 means unlimited.
     bool try_take(int64_t account, unsigned per_hour);
 
-private:
+  private:
     struct Bucket {
         double tokens = 0;
         std::chrono::steady_clock::time_point last;

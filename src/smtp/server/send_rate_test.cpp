@@ -8,7 +8,8 @@ namespace {
 TEST(SendRateLimiter, BurstThenEvenRefill) {
     auto t = std::chrono::steady_clock::time_point{};
     SendRateLimiter limiter([&] { return t; });
-    for (int i = 0; i < 60; ++i) EXPECT_TRUE(limiter.try_take(1, 60)) << i;
+    for (int i = 0; i < 60; ++i)
+        EXPECT_TRUE(limiter.try_take(1, 60)) << i;
     EXPECT_FALSE(limiter.try_take(1, 60));
     EXPECT_TRUE(limiter.try_take(2, 60));  // other accounts have their own bucket
     t += std::chrono::seconds(59);
@@ -18,13 +19,15 @@ TEST(SendRateLimiter, BurstThenEvenRefill) {
     EXPECT_FALSE(limiter.try_take(1, 60));
     t += std::chrono::hours(5);  // the bucket never holds more than an hour's worth
     int taken = 0;
-    while (limiter.try_take(1, 60)) ++taken;
+    while (limiter.try_take(1, 60))
+        ++taken;
     EXPECT_EQ(taken, 60);
 }
 
 TEST(SendRateLimiter, ZeroMeansUnlimited) {
     SendRateLimiter limiter;
-    for (int i = 0; i < 10000; ++i) ASSERT_TRUE(limiter.try_take(1, 0));
+    for (int i = 0; i < 10000; ++i)
+        ASSERT_TRUE(limiter.try_take(1, 0));
 }
 
 }  // namespace

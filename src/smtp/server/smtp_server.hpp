@@ -11,6 +11,7 @@
 #include "config/holder.hpp"
 #include "net/blocking.hpp"
 #include "net/server.hpp"
+#include "smtp/server/send_rate.hpp"
 #include "store/store.hpp"
 
 namespace tern::smtp {
@@ -25,6 +26,7 @@ struct SessionDeps {
     store::Store& store;
     accounts::Authenticator& auth;
     net::Blocking& blocking;
+    SendRateLimiter& send_rate;  // submission: messages per user and hour
 };
 
 net::Task<void> run_session(net::Connection& connection, SessionDeps deps, ListenerOptions options);

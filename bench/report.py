@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""Renders the results of bench/run.sh as one Markdown table (bench/results/latest.md).
+
+Usage: bench/report.py --dir DIR [--command "make bench"]
+DIR holds pop3*.json (bench/pop3/bench_pop3.py --json) and idle.txt (the
+output of bench/idle_connections.py). Missing results show as "not run".
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+
+
+def mib(kib):
+    return f"{kib / 1024:.0f}"
+
+
+def pair(t, p, fmt="{:.1f}"):
+    return f"{fmt.format(t)} / {fmt.format(p)}"
+
+
+def pop3_row(r):
+    t, d = r["tern"]["best"], r["dovecot"]["best"]
+    tw, dw = r["tern"]["warmup"], r["dovecot"]["warmup"]
+    rounds = lambda s: ", ".join(f"{x['rate']:.0f}" for x in r[s]["rounds"])  # noqa: E731
+    notes = (f"{r['users']} users x {r['messages']} msgs, {r['clients']} clients, best of "
+             f"{len(r['tern']['rounds'])} x {r['seconds']:.0f} s (rounds: tern {rounds('tern')}; dovecot "
+             f"{rounds('dovecot')}); errors {t['errors']}/{d['errors']}; CPU s loadgen {t['client_cpu_s']}/"
+             f"{d['client_cpu_s']} vs server {t['server_cpu_s']}/{d['server_cpu_s']}, other processes "
+             f"{t['other_cpu_s']}/{d['other_cpu_s']}; cold logins (warm-up): "
+             f"{tw['rate']:.1f}/{dw['rate']:.1f} sessions/s, peak RSS {mib(tw['peak_rss_kib'])}/"
+             f"{mib(dw['peak_rss_kib'])} MiB")
+    ratio = f"**{r['ratio']:.2f}**" if r.get("ratio") else "-"
+    peer = "Dovecot, pop3 processes reused" if r.get("dovecot_reuse") else "Dovecot"
+    return (f"| {r['bench']} | sessions/s | {t['rate']:.0f} | {peer} {d['rate']:.0f} | {ratio} | "
+            f"{pair(t['p50_ms'], d['p50_ms'])} | {pair(t['p99_ms'], d['p99_ms'])} | "
+            f"{mib(t['peak_rss_kib'])} / {mib(d['peak_rss_kib'])} (PSS {mib(t['peak_pss_kib'])} / "
+            f"{mib(d['peak_pss_kib'])}) | "
+            f"{pair(t['server_cpu_ms_per_session'], d['server_cpu_ms_per_session'], '{:.2f}')} | {notes} |")
+
+
+def idle_row(text):
+    held = re.search(r"connections held: (\d+)/(\d+)", text)
+    rss = re.search(r"tern RSS: ([\d.]+) MiB at start, ([\d.]+) MiB .*\(([\d.]+) KiB per connection\)", text)
+    if not (held and rss):
+        tail = " ".join(text.strip().splitlines()[-2:])[:200] or "no output"
+        return f"| idle connections | RSS MiB | failed | - | - | - | - | - | - | {tail} |"
+    return (f"| idle connections | RSS MiB with {held.group(1)}/{held.group(2)} idle SMTP connections | "
+            f"{rss.group(2)} | not compared | - | - | - | {rss.group(2)} / - | - | "
+            f"{rss.group(1)} MiB at start, {rss.group(3)} KiB per connection; issue 2 target < 150 MiB |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--command", default="make bench")
+    args = ap.parse_args()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    print("# Benchmark results\n")
+    print(f"`{args.command}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+          f"commit {commit or '?'}, {os.cpu_count()} x {cpu}, load average at the end {load}. "
+          "See docs/performance.md for what is measured and how both servers are configured.\n")
+    print("| benchmark | metric | Tern | peer | Tern/peer | p50 ms Tern / peer | p99 ms Tern / peer | "
+          "peak RSS MiB Tern / peer | server CPU ms per session Tern / peer | notes |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name in ("pop3", "pop3-reuse", "pop3-tls"):
+        path = os.path.join(args.dir, name + ".json")
+        if os.path.exists(path):
+            with open(path) as f:
+                print(pop3_row(json.load(f)))
+        else:
+            print(f"| {name} | sessions/s | not run | - | - | - | - | - | - | see the run's output |")
+    idle = os.path.join(args.dir, "idle.txt")
+    if os.path.exists(idle):
+        with open(idle) as f:
+            print(idle_row(f.read()))
+    else:
+        print("| idle connections | RSS MiB | not run | - | - | - | - | - | - | |")
+    print("\nRatios above 1 favour Tern (sessions/s: higher is better). Peak RSS is sampled every 200 ms "
+          "during the timed rounds; for Dovecot it is the sum over its processes (PSS divides shared "
+          "pages among them). Server CPU per session is the least sensitive to other load on the machine.")
+
+
+if __name__ == "__main__":
+    main()
