@@ -13,7 +13,7 @@ build_pkgs=(
   openssl
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-dkim swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail unbound
 )
 bench_pkgs=(
   dovecot-core dovecot-pop3d python3 procps

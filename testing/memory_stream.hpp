@@ -10,7 +10,7 @@
 namespace tern::testing {
 
 class MemoryStream : public net::Stream {
-public:
+  public:
     explicit MemoryStream(std::string input = {}, std::size_t chunk = 1 << 20)
         : input_(std::move(input)), chunk_(chunk ? chunk : 1) {}
 
@@ -34,7 +34,7 @@ public:
     void close() override { closed_ = true; }
     bool closed() const { return closed_; }
 
-private:
+  private:
     std::string input_;
     std::size_t pos_ = 0;
     std::size_t chunk_;

@@ -29,12 +29,18 @@ spdlog::logger& logger() {
 
 spdlog::level::level_enum to_spd(Level l) {
     switch (l) {
-        case Level::trace: return spdlog::level::trace;
-        case Level::debug: return spdlog::level::debug;
-        case Level::info: return spdlog::level::info;
-        case Level::warn: return spdlog::level::warn;
-        case Level::error: return spdlog::level::err;
-        case Level::off: return spdlog::level::off;
+        case Level::trace:
+            return spdlog::level::trace;
+        case Level::debug:
+            return spdlog::level::debug;
+        case Level::info:
+            return spdlog::level::info;
+        case Level::warn:
+            return spdlog::level::warn;
+        case Level::error:
+            return spdlog::level::err;
+        case Level::off:
+            return spdlog::level::off;
     }
     return spdlog::level::info;
 }
@@ -49,7 +55,9 @@ bool needs_quotes(std::string_view v) {
 
 }  // namespace
 
-void init(Level level) { g_level.store(level); }
+void init(Level level) {
+    g_level.store(level);
+}
 
 Level parse_level(std::string_view t, Level fallback) {
     if (t == "trace") return Level::trace;
@@ -61,7 +69,9 @@ Level parse_level(std::string_view t, Level fallback) {
     return fallback;
 }
 
-bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed) && level != Level::off; }
+bool enabled(Level level) {
+    return level >= g_level.load(std::memory_order_relaxed) && level != Level::off;
+}
 
 void capture_for_tests(std::string* sink) {
     std::lock_guard lock(g_capture_mu);

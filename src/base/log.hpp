@@ -25,7 +25,7 @@ bool enabled(Level level);
 void capture_for_tests(std::string* sink);
 
 class Event {
-public:
+  public:
     Event(Level level, std::string_view event);
     ~Event();
     Event(const Event&) = delete;
@@ -33,27 +33,45 @@ public:
 
     Event& kv(std::string_view key, std::string_view value);
     Event& kv(std::string_view key, const char* value) { return kv(key, std::string_view(value)); }
-    Event& kv(std::string_view key, const std::string& value) { return kv(key, std::string_view(value)); }
+    Event& kv(std::string_view key, const std::string& value) {
+        return kv(key, std::string_view(value));
+    }
     Event& kv(std::string_view key, int64_t value);
     Event& kv(std::string_view key, uint64_t value);
     Event& kv(std::string_view key, int value) { return kv(key, static_cast<int64_t>(value)); }
-    Event& kv(std::string_view key, unsigned value) { return kv(key, static_cast<uint64_t>(value)); }
-    Event& kv(std::string_view key, long long value) { return kv(key, static_cast<int64_t>(value)); }
-    Event& kv(std::string_view key, unsigned long long value) { return kv(key, static_cast<uint64_t>(value)); }
+    Event& kv(std::string_view key, unsigned value) {
+        return kv(key, static_cast<uint64_t>(value));
+    }
+    Event& kv(std::string_view key, long long value) {
+        return kv(key, static_cast<int64_t>(value));
+    }
+    Event& kv(std::string_view key, unsigned long long value) {
+        return kv(key, static_cast<uint64_t>(value));
+    }
     Event& kv(std::string_view key, bool value) { return kv(key, value ? "yes" : "no"); }
     Event& kv(std::string_view key, double value);
 
-private:
+  private:
     Level level_;
     bool on_;
     std::string line_;
 };
 
-inline Event trace(std::string_view e) { return Event(Level::trace, e); }
-inline Event debug(std::string_view e) { return Event(Level::debug, e); }
-inline Event info(std::string_view e) { return Event(Level::info, e); }
-inline Event warn(std::string_view e) { return Event(Level::warn, e); }
-inline Event error(std::string_view e) { return Event(Level::error, e); }
+inline Event trace(std::string_view e) {
+    return Event(Level::trace, e);
+}
+inline Event debug(std::string_view e) {
+    return Event(Level::debug, e);
+}
+inline Event info(std::string_view e) {
+    return Event(Level::info, e);
+}
+inline Event warn(std::string_view e) {
+    return Event(Level::warn, e);
+}
+inline Event error(std::string_view e) {
+    return Event(Level::error, e);
+}
 
 // Appends `value` to `out` in the quoting the log uses (exposed for tests).
 void append_value(std::string& out, std::string_view value);

@@ -40,18 +40,23 @@ struct Failure {
     Error error;
 };
 
-inline Failure fail(Errc code, std::string message) { return Failure{{code, std::move(message)}}; }
-inline Failure fail(Error error) { return Failure{std::move(error)}; }
+inline Failure fail(Errc code, std::string message) {
+    return Failure{{code, std::move(message)}};
+}
+inline Failure fail(Error error) {
+    return Failure{std::move(error)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
     Result(Failure f) : v_(std::in_place_index<1>, std::move(f.error)) {}  // NOLINT
     template <class U>
-        requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::decay_t<U>, Result>) &&
-                 (!std::is_same_v<std::decay_t<U>, Failure>) && (!std::is_same_v<std::decay_t<U>, T>)
-    Result(U&& u) : v_(std::in_place_index<0>, T(std::forward<U>(u))) {}  // NOLINT
+    requires std::is_constructible_v<T, U&&> &&
+        (!std::is_same_v<std::decay_t<U>, Result>)&&(!std::is_same_v<std::decay_t<U>, Failure>)&&(
+            !std::is_same_v<std::decay_t<U>, T>)Result(U&& u)
+        : v_(std::in_place_index<0>, T(std::forward<U>(u))) {}  // NOLINT
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -73,13 +78,13 @@ public:
         return ok() ? value() : T(std::forward<U>(fallback));
     }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Failure f) : error_(std::move(f.error)), ok_(false) {}  // NOLINT
 
@@ -88,7 +93,7 @@ public:
     const Error& error() const { return error_; }
     Failure failure() const { return Failure{error_}; }
 
-private:
+  private:
     Error error_;
     bool ok_ = true;
 };

@@ -7,13 +7,15 @@ namespace tern {
 
 std::string to_lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = ascii_lower(c);
+    for (char& c : out)
+        c = ascii_lower(c);
     return out;
 }
 
 std::string to_upper(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = ascii_upper(c);
+    for (char& c : out)
+        c = ascii_upper(c);
     return out;
 }
 
@@ -30,8 +32,10 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -52,8 +56,10 @@ constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 constexpr std::array<int8_t, 256> make_b64_table() {
     std::array<int8_t, 256> t{};
-    for (auto& v : t) v = -1;
-    for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(kB64[i])] = static_cast<int8_t>(i);
+    for (auto& v : t)
+        v = -1;
+    for (int i = 0; i < 64; ++i)
+        t[static_cast<unsigned char>(kB64[i])] = static_cast<int8_t>(i);
     return t;
 }
 constexpr auto kB64Table = make_b64_table();

@@ -30,7 +30,7 @@ struct Args {
     bool password_stdin = false;
     uint64_t quota = 0;
     std::string mailbox = "INBOX";  // mail list/show
-    uint32_t uid = 0;              // mail show
+    uint32_t uid = 0;               // mail show
 };
 
 // The advice printed after an unexpected store error.

@@ -140,15 +140,15 @@ void add_alias_commands(CLI::App& app, Builder& b, detail::Args& args) {
 }
 
 void add_mail_commands(CLI::App& app, Builder& b, detail::Args& args) {
-    CLI::App* mail =
-        app.add_subcommand("mail", "Look at stored messages (support and debugging)")
-            ->require_subcommand(1);
-    CLI::App* list = b.admin(mail, "list", "List a mailbox: one line per message, \"UID SIZE FLAGS\"",
-                             detail::mail_list);
+    CLI::App* mail = app.add_subcommand("mail", "Look at stored messages (support and debugging)")
+                         ->require_subcommand(1);
+    CLI::App* list =
+        b.admin(mail, "list", "List a mailbox: one line per message, \"UID SIZE FLAGS\"",
+                detail::mail_list);
     list->add_option("ADDRESS", args.address, "The account's address")->required();
     list->add_option("MAILBOX", args.mailbox, "The mailbox (default INBOX)");
-    CLI::App* show =
-        b.admin(mail, "show", "Print one message's raw bytes, exactly as stored", detail::mail_show);
+    CLI::App* show = b.admin(mail, "show", "Print one message's raw bytes, exactly as stored",
+                             detail::mail_show);
     show->add_option("ADDRESS", args.address, "The account's address")->required();
     show->add_option("MAILBOX", args.mailbox, "The mailbox")->required();
     show->add_option("UID", args.uid, "The message's UID (see `tern mail list`)")->required();
@@ -166,9 +166,11 @@ int run(int argc, char** argv, const ServeFunction& serve) {
     // Called as "sendmail" (a link to tern), or as "tern sendmail": the
     // sendmail command line has its own, getopt-style syntax.
     std::string_view self = argc > 0 ? argv[0] : "";
-    if (auto slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
+    if (auto slash = self.rfind('/'); slash != std::string_view::npos)
+        self.remove_prefix(slash + 1);
     if (self == "sendmail") return sendmail_main(argc, argv);
-    if (argc > 1 && std::string_view(argv[1]) == "sendmail") return sendmail_main(argc - 1, argv + 1);
+    if (argc > 1 && std::string_view(argv[1]) == "sendmail")
+        return sendmail_main(argc - 1, argv + 1);
     CLI::App app{"Tern: a complete mail server in one program", "tern"};
     // Inherited by every subcommand: options they do not know (--config,
     // --dev) go up to this app, so `tern user list --dev` works.

@@ -38,7 +38,8 @@ int mail_list(const config::Config& config, const Args& args) {
     if (!messages) return failed("cannot list messages: " + messages.error().message, kStoreTodo);
     for (const auto& m : *messages) {
         std::cout << m.uid << " " << m.size;
-        for (const auto& f : m.flags) std::cout << " " << f;
+        for (const auto& f : m.flags)
+            std::cout << " " << f;
         std::cout << "\n";
     }
     return 0;

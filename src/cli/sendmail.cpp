@@ -26,29 +26,31 @@ struct Options {
     bool read_headers = false;  // -t
     bool ignore_dots = false;   // -i, -oi
     bool dev = false;
-    std::string sender;  // -f
+    std::string sender;     // -f
     std::string full_name;  // -F
     std::string config = "/etc/tern/tern.toml";
     std::vector<std::string> recipients;
 };
 
 int usage(const std::string& why) {
-    std::cerr << "sendmail: " << why
-              << "\nusage: sendmail [-t] [-i] [-f SENDER] [-F NAME] [-C CONFIG] [--dev] [RECIPIENT...]\n";
+    std::cerr
+        << "sendmail: " << why
+        << "\nusage: sendmail [-t] [-i] [-f SENDER] [-F NAME] [-C CONFIG] [--dev] [RECIPIENT...]\n";
     return kExUsage;
 }
 
 void print_help() {
-    std::cout << "Usage: tern sendmail [-t] [-i | -oi] [-f SENDER] [-F FULLNAME] [-C CONFIG] [--dev] "
-                 "[--] [RECIPIENT...]\n\n"
-                 "Reads a message on standard input and delivers it, like sendmail(1).\n"
-                 "  -t          also send to the To, Cc and Bcc addresses (Bcc is removed)\n"
-                 "  -i, -oi     a line with a single '.' does not end the message\n"
-                 "  -f SENDER   envelope sender (default: your login @ server.hostname)\n"
-                 "  -F NAME     full name for a From: header that is added\n"
-                 "  -C CONFIG   configuration file (default /etc/tern/tern.toml); also -c\n"
-                 "  --dev       use the development setup (./var/dev)\n"
-                 "Other sendmail options (-odi, -oem, -v, -N ...) are accepted and ignored.\n";
+    std::cout
+        << "Usage: tern sendmail [-t] [-i | -oi] [-f SENDER] [-F FULLNAME] [-C CONFIG] [--dev] "
+           "[--] [RECIPIENT...]\n\n"
+           "Reads a message on standard input and delivers it, like sendmail(1).\n"
+           "  -t          also send to the To, Cc and Bcc addresses (Bcc is removed)\n"
+           "  -i, -oi     a line with a single '.' does not end the message\n"
+           "  -f SENDER   envelope sender (default: your login @ server.hostname)\n"
+           "  -F NAME     full name for a From: header that is added\n"
+           "  -C CONFIG   configuration file (default /etc/tern/tern.toml); also -c\n"
+           "  --dev       use the development setup (./var/dev)\n"
+           "Other sendmail options (-odi, -oem, -v, -N ...) are accepted and ignored.\n";
 }
 
 // Parses sendmail's getopt-style options; returns an exit code on error.
@@ -80,14 +82,25 @@ std::optional<int> parse(int argc, char** argv, Options& o) {
             return std::nullopt;
         };
         switch (c) {
-            case 't': o.read_headers = true; break;
-            case 'i': o.ignore_dots = true; break;
-            case 'v': case 'm': case 'n': case 'U': break;
-            case 'o':
-                if (rest == "i") o.ignore_dots = true;
-                else if (rest.empty() && i + 1 < argc) ++i;  // "-o X": ignored option with value
+            case 't':
+                o.read_headers = true;
                 break;
-            case 'f': case 'r': {
+            case 'i':
+                o.ignore_dots = true;
+                break;
+            case 'v':
+            case 'm':
+            case 'n':
+            case 'U':
+                break;
+            case 'o':
+                if (rest == "i")
+                    o.ignore_dots = true;
+                else if (rest.empty() && i + 1 < argc)
+                    ++i;  // "-o X": ignored option with value
+                break;
+            case 'f':
+            case 'r': {
                 auto v = value();
                 if (!v) return usage("-f needs an address");
                 o.sender = *v;
@@ -99,7 +112,8 @@ std::optional<int> parse(int argc, char** argv, Options& o) {
                 o.full_name = *v;
                 break;
             }
-            case 'C': case 'c': {
+            case 'C':
+            case 'c': {
                 auto v = value();
                 if (!v) return usage("-C needs a file");
                 o.config = *v;
@@ -109,7 +123,14 @@ std::optional<int> parse(int argc, char** argv, Options& o) {
                 if (rest == "m" || rest.empty()) break;
                 if (rest == "i") return 0;  // newaliases: aliases live in the store
                 return usage("mode -b" + rest + " is not supported (use `tern queue` or SMTP)");
-            case 'N': case 'R': case 'V': case 'X': case 'B': case 'L': case 'O': case 'q':
+            case 'N':
+            case 'R':
+            case 'V':
+            case 'X':
+            case 'B':
+            case 'L':
+            case 'O':
+            case 'q':
                 if (rest.empty() && i + 1 < argc && c != 'q') ++i;
                 break;
             default:
@@ -254,13 +275,15 @@ int sendmail_main(int argc, char** argv) {
     std::string id = new_id();
     int64_t now = unix_now();
     std::string trace = "Received: by " + host + " (Tern sendmail, from userid " +
-                        std::to_string(getuid()) + ")\r\n\tid " + id + "; " + rfc5322_date(now) + "\r\n";
+                        std::to_string(getuid()) + ")\r\n\tid " + id + "; " + rfc5322_date(now) +
+                        "\r\n";
     if (!scan.has_from) {
         trace += o.full_name.empty() ? "From: " + sender + "\r\n"
                                      : "From: \"" + o.full_name + "\" <" + sender + ">\r\n";
     }
     if (!scan.has_date) trace += "Date: " + rfc5322_date(now) + "\r\n";
-    if (!scan.has_message_id) trace += "Message-ID: <" + id + "." + std::to_string(now) + "@" + host + ">\r\n";
+    if (!scan.has_message_id)
+        trace += "Message-ID: <" + id + "." + std::to_string(now) + "@" + host + ">\r\n";
     lm.return_path = sender;
     lm.content = trace + message;
     lm.internal_date = now;

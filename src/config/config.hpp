@@ -51,7 +51,7 @@ struct Smtp {
     uint64_t max_message_size = 50ull * 1024 * 1024;
     unsigned max_recipients = 100;
     unsigned max_errors = 10;
-    unsigned greeting_delay_ms = 1000;  // port 25: wait this long for early talkers (0: off)
+    unsigned greeting_delay_ms = 1000;        // port 25: wait this long for early talkers (0: off)
     unsigned submission_rate_per_hour = 500;  // messages one user may submit per hour (0: no limit)
 };
 

@@ -20,7 +20,8 @@ Result<std::vector<store::Appended>> deliver_local(store::Store& store, LocalMes
     msg.raw += m.content;
     m.content.clear();
     msg.internal_date = m.internal_date;
-    for (const LocalTarget* t : unique) msg.targets.push_back({t->mailbox, {}});
+    for (const LocalTarget* t : unique)
+        msg.targets.push_back({t->mailbox, {}});
     return store.append(msg);
 }
 

@@ -18,9 +18,9 @@
 namespace tern::delivery {
 
 struct LocalMessage {
-    std::string return_path;          // the envelope sender; empty for the null sender <>
+    std::string return_path;           // the envelope sender; empty for the null sender <>
     std::vector<LocalTarget> targets;  // from Router::resolve, possibly with repeats
-    std::string content;              // trace fields already added by the caller, then the message
+    std::string content;               // trace fields already added by the caller, then the message
     int64_t internal_date = 0;
 };
 

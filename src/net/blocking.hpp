@@ -18,7 +18,7 @@
 namespace tern::net {
 
 class Blocking {
-public:
+  public:
     explicit Blocking(unsigned threads);
     ~Blocking();  // waits for running jobs
     Blocking(const Blocking&) = delete;
@@ -28,7 +28,7 @@ public:
     // Runs job now on a pool thread without waiting (background work).
     void post(std::function<void()> job);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -13,7 +13,7 @@ namespace tern::net {
 enum class Admission { ok, too_many_connections, too_many_from_ip };
 
 class ConnectionLimiter {
-public:
+  public:
     ConnectionLimiter(std::size_t max_total, std::size_t max_per_ip)
         : max_total_(max_total), max_per_ip_(max_per_ip) {}
 
@@ -23,7 +23,7 @@ public:
     std::size_t from_ip(const std::string& ip) const;
     void set_limits(std::size_t max_total, std::size_t max_per_ip);
 
-private:
+  private:
     mutable std::mutex mu_;
     std::size_t max_total_;
     std::size_t max_per_ip_;
@@ -33,9 +33,11 @@ private:
 
 // Holds one admitted connection; releases it when destroyed.
 class Admitted {
-public:
+  public:
     Admitted(ConnectionLimiter& limiter, std::string ip) : limiter_(&limiter), ip_(std::move(ip)) {}
-    Admitted(Admitted&& o) noexcept : limiter_(o.limiter_), ip_(std::move(o.ip_)) { o.limiter_ = nullptr; }
+    Admitted(Admitted&& o) noexcept : limiter_(o.limiter_), ip_(std::move(o.ip_)) {
+        o.limiter_ = nullptr;
+    }
     Admitted(const Admitted&) = delete;
     Admitted& operator=(const Admitted&) = delete;
     Admitted& operator=(Admitted&&) = delete;
@@ -43,7 +45,7 @@ public:
         if (limiter_) limiter_->release(ip_);
     }
 
-private:
+  private:
     ConnectionLimiter* limiter_;
     std::string ip_;
 };

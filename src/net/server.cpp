@@ -88,8 +88,10 @@ struct Server::Impl {
 };
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(options)) {
-    unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
+    unsigned n =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i)
+        impl_->workers.push_back(std::make_unique<Worker>());
 }
 
 Server::~Server() {
@@ -103,7 +105,9 @@ Server::~Server() {
 Result<std::size_t> Server::listen(ListenerSpec spec) {
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(spec.address, ec);
-    if (ec) return fail(Errc::invalid, "listener " + spec.name + ": '" + spec.address + "' is not an IP address");
+    if (ec)
+        return fail(Errc::invalid,
+                    "listener " + spec.name + ": '" + spec.address + "' is not an IP address");
     auto l = std::make_unique<Listening>();
     l->acceptor = std::make_unique<tcp::acceptor>(impl_->main);
     tcp::endpoint ep(addr, spec.port);
@@ -114,10 +118,13 @@ Result<std::size_t> Server::listen(ListenerSpec spec) {
     if (!ec) l->acceptor->bind(ep, ec);
     if (!ec) l->acceptor->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-        std::string hint = ec == asio::error::address_in_use ? "; another program listens there: stop it or change the port"
-                           : ec == asio::error::access_denied ? "; ports below 1024 need root or CAP_NET_BIND_SERVICE"
-                                                              : "";
-        return fail(Errc::io, "cannot listen on " + where + " (" + spec.name + "): " + ec.message() + hint);
+        std::string hint = ec == asio::error::address_in_use
+                               ? "; another program listens there: stop it or change the port"
+                           : ec == asio::error::access_denied
+                               ? "; ports below 1024 need root or CAP_NET_BIND_SERVICE"
+                               : "";
+        return fail(Errc::io,
+                    "cannot listen on " + where + " (" + spec.name + "): " + ec.message() + hint);
     }
     l->port = l->acceptor->local_endpoint().port();
     l->spec = std::move(spec);
@@ -125,7 +132,9 @@ Result<std::size_t> Server::listen(ListenerSpec spec) {
     return impl_->listeners.size() - 1;
 }
 
-uint16_t Server::bound_port(std::size_t i) const { return impl_->listeners.at(i)->port; }
+uint16_t Server::bound_port(std::size_t i) const {
+    return impl_->listeners.at(i)->port;
+}
 
 void Server::set_tls(std::shared_ptr<TlsContext> tls) {
     std::lock_guard lock(impl_->tls_mu);
@@ -136,9 +145,13 @@ void Server::set_limits(std::size_t max_connections, std::size_t max_per_ip) {
     impl_->limiter.set_limits(max_connections, max_per_ip);
 }
 
-std::size_t Server::connections() const { return impl_->live.load(); }
+std::size_t Server::connections() const {
+    return impl_->live.load();
+}
 
-void Server::on_ready(std::function<void()> fn) { impl_->ready = std::move(fn); }
+void Server::on_ready(std::function<void()> fn) {
+    impl_->ready = std::move(fn);
+}
 
 void Server::request_stop() {
     asio::post(impl_->main, [impl = impl_.get()] { impl->begin_shutdown(); });
@@ -177,13 +190,18 @@ Task<void> Server::Impl::run_connection(Worker& w, tcp::socket socket, Listening
     }
     TcpStream stream(std::move(socket), tls_now);
     stream.set_timeout(l.spec.idle_timeout);
-    Connection conn{stream, new_session_id(), l.spec.name, ip, remote.port(),
-                    local.address().to_string(), local.port(), l.spec.implicit_tls};
+    Connection conn{stream,       new_session_id(),   l.spec.name,
+                    ip,           remote.port(),      local.address().to_string(),
+                    local.port(), l.spec.implicit_tls};
 
     Admission adm = limiter.try_admit(ip);
     if (adm != Admission::ok) {
-        log::warn("net.refused").kv("sid", conn.session_id).kv("listener", l.spec.name).kv("ip", ip)
-            .kv("reason", adm == Admission::too_many_connections ? "max_connections" : "max_connections_per_ip");
+        log::warn("net.refused")
+            .kv("sid", conn.session_id)
+            .kv("listener", l.spec.name)
+            .kv("ip", ip)
+            .kv("reason", adm == Admission::too_many_connections ? "max_connections"
+                                                                 : "max_connections_per_ip");
         if (l.spec.refusal) {
             std::string reply = l.spec.refusal(adm == Admission::too_many_connections
                                                    ? Refusal::too_many_connections
@@ -202,7 +220,10 @@ Task<void> Server::Impl::run_connection(Worker& w, tcp::socket socket, Listening
     auto it = w.streams.insert(w.streams.end(), &stream);
     if (stopping) stream.interrupt();
     auto started = Clock::now();
-    log::info("net.open").kv("sid", conn.session_id).kv("listener", l.spec.name).kv("ip", ip)
+    log::info("net.open")
+        .kv("sid", conn.session_id)
+        .kv("listener", l.spec.name)
+        .kv("ip", ip)
         .kv("port", static_cast<unsigned>(conn.remote_port));
 
     bool run_handler = true;
@@ -229,7 +250,8 @@ Task<void> Server::Impl::run_connection(Worker& w, tcp::socket socket, Listening
 
 void Server::Impl::begin_shutdown() {
     if (stopping.exchange(true)) return;
-    log::info("server.stopping").kv("connections", live.load())
+    log::info("server.stopping")
+        .kv("connections", live.load())
         .kv("grace_s", static_cast<int64_t>(options.shutdown_grace.count()));
     for (auto& l : listeners) {
         boost::system::error_code ec;
@@ -237,7 +259,8 @@ void Server::Impl::begin_shutdown() {
     }
     for (auto& w : workers) {
         asio::post(w->ctx, [w = w.get()] {
-            for (TcpStream* s : w->streams) s->interrupt();
+            for (TcpStream* s : w->streams)
+                s->interrupt();
         });
     }
     // Wait for sessions to end, then force the stragglers closed.
@@ -255,7 +278,8 @@ void Server::Impl::begin_shutdown() {
                 log::warn("server.forced_close").kv("connections", live.load());
                 for (auto& w : workers) {
                     asio::post(w->ctx, [w = w.get()] {
-                        for (TcpStream* s : w->streams) s->close();
+                        for (TcpStream* s : w->streams)
+                            s->close();
                     });
                 }
                 auto hard = Clock::now() + std::chrono::seconds(2);

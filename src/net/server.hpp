@@ -63,7 +63,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+  public:
     explicit Server(ServerOptions options);
     ~Server();
     Server(const Server&) = delete;
@@ -89,7 +89,7 @@ public:
 
     std::size_t connections() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -45,7 +45,7 @@ Task<void> echo_session(Connection& c) {
 }
 
 class Client {
-public:
+  public:
     explicit Client(uint16_t port) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
@@ -81,7 +81,7 @@ public:
         return ::recv(fd_, &c, 1, 0) == 0;
     }
 
-private:
+  private:
     int fd_;
     bool connected_ = false;
     std::string buf_;
@@ -165,7 +165,8 @@ TEST(Server, PerIpLimitRefusesWithProtocolReply) {
     a.send("QUIT\r\n");
     EXPECT_TRUE(a.closed_by_peer());
     // The slot is free again once the first session ended.
-    for (int i = 0; i < 50 && s.server.connections() > 1; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 50 && s.server.connections() > 1; ++i)
+        std::this_thread::sleep_for(10ms);
     Client d(s.port);
     EXPECT_EQ(d.line().substr(0, 3), "220");
 }

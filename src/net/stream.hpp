@@ -33,7 +33,7 @@ struct TlsInfo {
 };
 
 class Stream {
-public:
+  public:
     virtual ~Stream() = default;
 
     // Reads at least one byte into buf (up to size). `n` is set to the count.

@@ -15,11 +15,16 @@ namespace asio = boost::asio;
 
 std::string_view to_string(IoStatus s) {
     switch (s) {
-        case IoStatus::ok: return "ok";
-        case IoStatus::eof: return "eof";
-        case IoStatus::timeout: return "timeout";
-        case IoStatus::shutdown: return "shutdown";
-        case IoStatus::error: return "error";
+        case IoStatus::ok:
+            return "ok";
+        case IoStatus::eof:
+            return "eof";
+        case IoStatus::timeout:
+            return "timeout";
+        case IoStatus::shutdown:
+            return "shutdown";
+        case IoStatus::error:
+            return "error";
     }
     return "unknown";
 }

@@ -18,7 +18,7 @@
 namespace tern::net {
 
 class TcpStream final : public Stream {
-public:
+  public:
     TcpStream(boost::asio::ip::tcp::socket socket, std::shared_ptr<TlsContext> tls);
     ~TcpStream() override;
 
@@ -37,7 +37,7 @@ public:
     // later interruptible reads end at once.
     void interrupt();
 
-private:
+  private:
     void arm(boost::asio::steady_timer& timer, bool& fired);
     IoStatus map_error(const boost::system::error_code& ec, bool fired) const;
 

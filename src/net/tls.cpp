@@ -35,11 +35,12 @@ Result<std::shared_ptr<TlsContext>> TlsContext::from_files(const std::string& ce
     namespace ssl = boost::asio::ssl;
     std::error_code fec;
     if (!std::filesystem::exists(cert_file, fec))
-        return fail(Errc::not_found, "TLS certificate file " + cert_file +
-                                         " does not exist; set tls.cert_file to your certificate chain");
-    if (!std::filesystem::exists(key_file, fec))
         return fail(Errc::not_found,
-                    "TLS key file " + key_file + " does not exist; set tls.key_file to its private key");
+                    "TLS certificate file " + cert_file +
+                        " does not exist; set tls.cert_file to your certificate chain");
+    if (!std::filesystem::exists(key_file, fec))
+        return fail(Errc::not_found, "TLS key file " + key_file +
+                                         " does not exist; set tls.key_file to its private key");
 
     std::shared_ptr<TlsContext> out(new TlsContext());
     out->ctx_ = std::make_unique<ssl::context>(ssl::context::tls_server);
@@ -58,11 +59,11 @@ Result<std::shared_ptr<TlsContext>> TlsContext::from_files(const std::string& ce
         return fail(Errc::invalid, "cannot load certificate chain " + cert_file + ": " +
                                        openssl_error() + "; it must be PEM");
     if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-        return fail(Errc::invalid,
-                    "cannot load private key " + key_file + ": " + openssl_error() + "; it must be PEM");
+        return fail(Errc::invalid, "cannot load private key " + key_file + ": " + openssl_error() +
+                                       "; it must be PEM");
     if (SSL_CTX_check_private_key(ctx) != 1)
-        return fail(Errc::invalid, "the private key " + key_file + " does not match the certificate " +
-                                       cert_file);
+        return fail(Errc::invalid,
+                    "the private key " + key_file + " does not match the certificate " + cert_file);
     return out;
 }
 

@@ -20,21 +20,21 @@ class context;
 namespace tern::net {
 
 class TlsContext {
-public:
+  public:
     ~TlsContext();
     // Loads a PEM certificate chain and its private key; errors name the file
     // and say what is wrong (missing, unreadable, key does not match).
     static Result<std::shared_ptr<TlsContext>> from_files(const std::string& cert_file,
-                                                           const std::string& key_file);
+                                                          const std::string& key_file);
     boost::asio::ssl::context& native() { return *ctx_; }
 
-private:
+  private:
     TlsContext();
     std::unique_ptr<boost::asio::ssl::context> ctx_;
 };
 
 class TlsContextHolder {
-public:
+  public:
     std::shared_ptr<TlsContext> get() const {
         std::lock_guard lock(mu_);
         return ctx_;
@@ -44,7 +44,7 @@ public:
         ctx_ = std::move(ctx);
     }
 
-private:
+  private:
     mutable std::mutex mu_;
     std::shared_ptr<TlsContext> ctx_;
 };

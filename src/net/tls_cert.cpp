@@ -94,8 +94,7 @@ Status generate_self_signed(const std::string& hostname, const std::string& cert
         return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
     });
     if (!st) return st;
-    return write_file(cert_file, 0644,
-                      [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
+    return write_file(cert_file, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
 }
 
 }  // namespace tern::net

@@ -39,7 +39,7 @@ struct Account {
     uint64_t quota_bytes = 0;   // 0: unlimited
     uint64_t used_bytes = 0;    // sum of the sizes of its messages
     bool disabled = false;
-    int64_t created_at = 0;     // unix seconds
+    int64_t created_at = 0;  // unix seconds
 };
 
 // source is "local@domain" or, for a catch-all, "@domain". Targets are
@@ -50,7 +50,7 @@ struct Alias {
 };
 
 class AccountStore {
-public:
+  public:
     virtual ~AccountStore() = default;
 
     // Domains are stored lower-cased; names compare case-insensitively.
@@ -107,7 +107,7 @@ struct MailboxStatus {
 };
 
 class MailboxStore {
-public:
+  public:
     virtual ~MailboxStore() = default;
 
     // "INBOX" is matched case-insensitively (RFC 9051 5.1); other names exactly.
@@ -118,7 +118,8 @@ public:
     // Renames the mailbox and every child ("a/b" moves with "a"). Renaming
     // INBOX moves its messages into a new mailbox and leaves INBOX empty
     // (RFC 9051 6.3.6). The new mailboxes get new UIDVALIDITY values.
-    virtual Status rename_mailbox(AccountId account, std::string_view from, std::string_view to) = 0;
+    virtual Status rename_mailbox(AccountId account, std::string_view from,
+                                  std::string_view to) = 0;
     virtual Result<std::vector<Mailbox>> list_mailboxes(AccountId account) = 0;
     virtual Result<Mailbox> find_mailbox(AccountId account, std::string_view name) = 0;
     virtual Result<Mailbox> get_mailbox(MailboxId id) = 0;
@@ -133,8 +134,8 @@ struct Message {
     uint32_t uid = 0;
     BlobId blob = 0;
     uint64_t modseq = 0;
-    int64_t internal_date = 0;  // unix seconds
-    uint64_t size = 0;          // octets of the raw message
+    int64_t internal_date = 0;       // unix seconds
+    uint64_t size = 0;               // octets of the raw message
     std::vector<std::string> flags;  // system flags ("\\Seen") and keywords, sorted, unique
 };
 
@@ -159,7 +160,7 @@ struct Appended {
 enum class FlagOp { add, remove, replace };
 
 class MessageStore {
-public:
+  public:
     virtual ~MessageStore() = default;
 
     // Stores the message in every target in one transaction, or nowhere. A
@@ -210,7 +211,7 @@ struct Change {
 // Callbacks run on a store thread after the change is durable; they must be
 // quick and must not call back into the store (post to your own executor).
 class Subscription {
-public:
+  public:
     Subscription() = default;
     explicit Subscription(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
     Subscription(Subscription&& o) noexcept : cancel_(std::move(o.cancel_)) { o.cancel_ = nullptr; }
@@ -228,12 +229,12 @@ public:
         cancel_ = nullptr;
     }
 
-private:
+  private:
     std::function<void()> cancel_;
 };
 
 class ChangeNotifier {
-public:
+  public:
     virtual ~ChangeNotifier() = default;
     virtual Subscription subscribe(AccountId account, std::function<void(const Change&)> fn) = 0;
 };
@@ -241,7 +242,7 @@ public:
 // ---- the whole store -----------------------------------------------------------------
 
 class Store : public AccountStore, public MailboxStore, public MessageStore, public ChangeNotifier {
-public:
+  public:
     // Waits for queued writes and makes everything durable; later calls fail.
     virtual void close() = 0;
     // Consistency check for `tern store check`: an empty list means healthy.
@@ -249,7 +250,7 @@ public:
 };
 
 struct SqliteOptions {
-    std::string path;                    // database file; its directory must exist
+    std::string path;  // database file; its directory must exist
     unsigned group_commit_max_batch = 256;
     bool create_if_missing = true;
 };

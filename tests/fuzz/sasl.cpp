@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto exchange = tern::accounts::SaslExchange::start(mechs[data[0] & 3], initial);
     if (!exchange) return 0;
     auto step = exchange->begin();
-    while (step.kind == tern::accounts::SaslStep::Kind::challenge && cut != std::string_view::npos) {
+    while (step.kind == tern::accounts::SaslStep::Kind::challenge &&
+           cut != std::string_view::npos) {
         rest.remove_prefix(cut + 2);
         cut = rest.find(std::string_view("\0\0", 2));
         step = exchange->step(rest.substr(0, cut));

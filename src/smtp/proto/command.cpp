@@ -140,8 +140,7 @@ Status parse_auth(Command& cmd, std::string_view arg) {
             const bool b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                              (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
             // RFC 4954 4: a response that cannot be decoded gets 501 5.5.2.
-            if (!b64)
-                return syntax_failure(501, "5.5.2", "Error: invalid base64 data");
+            if (!b64) return syntax_failure(501, "5.5.2", "Error: invalid base64 data");
         }
         cmd.auth_initial_response = std::string(w[1]);
     }
