@@ -31,6 +31,9 @@ struct Args {
     uint64_t quota = 0;
     std::string mailbox = "INBOX";  // mail list/show
     uint32_t uid = 0;               // mail show
+    std::string algorithm = "rsa";  // dkim keygen
+    std::string selector;           // dkim keygen
+    bool force = false;             // dkim keygen
 };
 
 // The advice printed after an unexpected store error.
@@ -62,5 +65,9 @@ int alias_list(const config::Config& config, const Args& args);
 int mail_list(const config::Config& config, const Args& args);
 int mail_show(const config::Config& config, const Args& args);
 int store_check(const config::Config& config, const Args& args);
+int dkim_keygen(const config::Config& config, const Args& args);
+// Where `tern dkim keygen` keeps a domain's key: <data_dir>/dkim/<domain>.<selector>.pem
+std::string dkim_key_path(const config::Config& config, std::string_view domain,
+                          std::string_view selector);
 
 }  // namespace tern::cli::detail

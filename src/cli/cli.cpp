@@ -154,6 +154,18 @@ void add_mail_commands(CLI::App& app, Builder& b, detail::Args& args) {
     show->add_option("UID", args.uid, "The message's UID (see `tern mail list`)")->required();
 }
 
+void add_dkim_commands(CLI::App& app, Builder& b, detail::Args& args) {
+    CLI::App* dkim = app.add_subcommand("dkim", "DKIM signing keys")->require_subcommand(1);
+    CLI::App* keygen = b.admin(
+        dkim, "keygen", "Make a signing key for a domain and print the DNS TXT record to publish",
+        detail::dkim_keygen);
+    keygen->add_option("DOMAIN", args.domain, "The signing domain (d=)")->required();
+    keygen->add_option("--algorithm", args.algorithm, "rsa (2048-bit, rsa-sha256) or ed25519")
+        ->capture_default_str();
+    keygen->add_option("--selector", args.selector, "The selector (s=); default: rsa or ed");
+    keygen->add_flag("--force", args.force, "Replace an existing key of that selector");
+}
+
 void add_store_commands(CLI::App& app, Builder& b) {
     CLI::App* store = app.add_subcommand("store", "Check the mail store")->require_subcommand(1);
     b.admin(store, "check", "Check the store's consistency; exit 1 and list problems if any",
@@ -200,6 +212,7 @@ int run(int argc, char** argv, const ServeFunction& serve) {
     add_alias_commands(app, builder, args);
     add_mail_commands(app, builder, args);
     add_store_commands(app, builder);
+    add_dkim_commands(app, builder, args);
 
     CLI::App* config =
         app.add_subcommand("config", "Work with the configuration file")->require_subcommand(1);
