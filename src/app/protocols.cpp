@@ -1,5 +1,6 @@
 #include "app/protocols.hpp"
 
+#include "imap/server/imap_server.hpp"
 #include "pop3/server/pop3_server.hpp"
 #include "smtp/server/smtp_server.hpp"
 
@@ -29,8 +30,18 @@ Result<net::ListenerSpec> make_listener(const config::Listener& l, Services& ser
             spec.refusal = smtp::refusal_reply;
             return spec;
         }
-        case config::Protocol::imap:
-            return fail(Errc::not_found, "IMAP is not in this build yet (issue 4)");
+        case config::Protocol::imap: {
+            if (l.tls == config::TlsMode::implicit) spec.name = "imaps";
+            imap::ImapListenerOptions opts;
+            opts.starttls_offered = l.tls == config::TlsMode::starttls;
+            spec.idle_timeout = std::chrono::seconds(cfg->imap.idle_timeout_seconds);
+            imap::ImapDeps deps{services.config, services.store, services.auth, services.blocking};
+            spec.handler = [deps, opts](net::Connection& c) {
+                return imap::run_session(c, deps, opts);
+            };
+            spec.refusal = imap::refusal_reply;
+            return spec;
+        }
         case config::Protocol::pop3: {
             if (l.tls == config::TlsMode::implicit) spec.name = "pop3s";
             pop3::Pop3ListenerOptions opts;

@@ -1,8 +1,7 @@
 // libFuzzer target for the POP3 command parser and the multi-line encoder
 // (STYLE.md 3): any bytes must give a Command or an invalid-input error,
 // never a crash or a sanitizer report; encoding any bytes must give a
-// response that a client can end exactly where it ends. Built by the fuzz
-// preset, not by the default CMake build.
+// response that a client can end exactly where it ends. Built by make fuzz.
 #include <cstddef>
 #include <cstdint>
 #include <string>

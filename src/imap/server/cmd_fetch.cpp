@@ -1,0 +1,100 @@
+// FETCH and UID FETCH (RFC 9051 6.4.5, 6.4.9): resolve the set, set \Seen
+// where the items ask for it (read-write mailboxes only), render each
+// message's data on a worker thread (fetch_render.hpp) and write
+// "* n FETCH (...)" lines, flushing as the output grows so a large FETCH
+// does not hold every message in memory at once.
+#include "base/log.hpp"
+#include "imap/server/fetch_render.hpp"
+#include "imap/server/session.hpp"
+#include "imap/server/util.hpp"
+
+namespace tern::imap {
+namespace {
+constexpr std::size_t kFlushAt = 256u << 10;
+}  // namespace
+
+net::Task<void> Session::cmd_fetch(const Command& c) {
+    const auto& args = std::get<FetchArgs>(c.args);
+    if (args.changed_since || args.vanished) {
+        bad(c, "CONDSTORE and QRESYNC are not supported");
+        co_return;
+    }
+    if (!sequence_valid(args.set, c.uid)) {
+        bad(c, "invalid message sequence number");
+        co_return;
+    }
+    std::vector<FetchItem> items = args.items;
+    bool has_uid = false;
+    bool has_flags = false;
+    for (const auto& i : items) {
+        has_uid = has_uid || i.attr == FetchAttr::uid;
+        has_flags = has_flags || i.attr == FetchAttr::flags;
+    }
+    // RFC 9051 6.4.9: UID FETCH always returns the UID.
+    if (c.uid && !has_uid) items.insert(items.begin(), FetchItem{FetchAttr::uid, false, {}, {}});
+
+    std::vector<std::uint32_t> seqs;
+    for (auto seq : map_.resolve(args.set, c.uid))
+        if (!map_.vanished(seq)) seqs.push_back(seq);
+
+    // RFC 9051 6.4.5: BODY[...] without .PEEK sets \Seen; the new flags are
+    // reported in the same FETCH response.
+    const bool mark_seen = sets_seen(items) && !read_only_;
+    if (mark_seen) {
+        std::vector<std::uint32_t> unseen;
+        for (auto seq : seqs)
+            if (!has_flag(map_.at(seq).flags, "\\Seen")) unseen.push_back(map_.at(seq).uid);
+        if (!unseen.empty()) {
+            Result<std::vector<store::Message>> after = fail(Errc::internal, "not run");
+            const store::MailboxId id = selected_->id;
+            const std::vector<std::string> seen = {"\\Seen"};
+            std::function<void()> job = [&] {
+                after = deps_.store.store_flags(id, unseen, store::FlagOp::add, seen, std::nullopt);
+            };
+            co_await run_job(job);
+            if (!after) {
+                store_failed(c, after.error());
+                co_return;
+            }
+            for (auto& m : *after)
+                if (auto seq = map_.seq_of(m.uid)) map_.at(seq) = m;
+            if (!has_flags) items.push_back(FetchItem{FetchAttr::flags, false, {}, {}});
+        }
+    }
+
+    const bool raw_needed = needs_raw(items);
+    for (auto seq : seqs) {
+        const store::Message m = map_.at(seq);
+        Result<std::string> data = fail(Errc::internal, "not run");
+        if (raw_needed) {
+            std::function<void()> job = [&] {
+                auto raw = deps_.store.read_blob(m.blob);
+                if (!raw) {
+                    data = raw.failure();
+                    return;
+                }
+                data = render_fetch(items, m, &*raw);
+            };
+            co_await run_job(job);
+        } else {
+            data = render_fetch(items, m, nullptr);
+        }
+        if (!data) {
+            if (data.error().code == Errc::invalid) {
+                // RFC 3516 4.3: the part's encoding cannot be undone.
+                no(c, data.error().message, ResponseCode{"UNKNOWN-CTE", ""});
+                co_return;
+            }
+            store_failed(c, data.error());
+            co_return;
+        }
+        reply("* " + std::to_string(seq) + " FETCH (" + *data + ")\r\n");
+        if (out_.size() >= kFlushAt && !co_await flush()) {
+            state_ = State::logout;
+            co_return;
+        }
+    }
+    ok(c, c.uid ? "UID FETCH completed" : "FETCH completed");
+}
+
+}  // namespace tern::imap

@@ -1,0 +1,160 @@
+// Session: one IMAP conversation, server side (RFC 3501, RFC 9051 states).
+//
+// The loop is thin (STYLE.md 10): read octets, feed the proto CommandReader
+// (it frames lines and literals, and says when a synchronizing literal needs
+// "+ Ready for literal data"), parse the command, look it up in the command
+// table, check the state, run the handler, queue its replies. Replies are
+// written when the reader holds no further complete command, so pipelined
+// commands get their answers in one write.
+//
+// Literals: we feed CommandReader from raw read_some() calls rather than
+// using net::LineReader, because the reader already does IMAP framing,
+// literal limits and LITERAL+ discarding (imap/proto/reader.hpp).
+//
+// States (RFC 9051 3): not authenticated, authenticated, selected, logout.
+// Capabilities offered: IMAP4rev1 LITERAL+ SASL-IR ENABLE ID IDLE UIDPLUS MOVE
+// UNSELECT CHILDREN NAMESPACE SPECIAL-USE LIST-EXTENDED LIST-STATUS
+// STATUS=SIZE, STARTTLS and LOGINDISABLED before TLS, AUTH=PLAIN AUTH=LOGIN.
+//
+// What it enforces, with the reply each rule gets:
+//  - LOGIN/AUTHENTICATE before TLS unless auth.allow_plaintext_without_tls:
+//    "NO [PRIVACYREQUIRED]" (RFC 9051 7.1); failures "NO
+//    [AUTHENTICATIONFAILED]", throttling "NO [UNAVAILABLE]";
+//  - a command not valid in the state: "BAD"; syntax errors: "BAD <why>";
+//    too many errors in a row: "* BYE", closed;
+//  - STARTTLS drops any plaintext pipelined after it (CVE-2011-0411);
+//  - untagged EXPUNGE never during FETCH, STORE or SEARCH (RFC 3501 7.4.1);
+//  - idle longer than imap.idle_timeout_seconds (RFC 9051 5.4): "* BYE".
+// Every mailbox name resolves inside the logged-in account only.
+// ENVELOPE, BODY, BODYSTRUCTURE, BODY[section] and BINARY come from the mime
+// library, parsed per FETCH (not yet cached at delivery).
+// Not yet: the full-text index
+// (BODY/TEXT/header SEARCH keys scan the raw bytes), CONDSTORE/QRESYNC,
+// ESEARCH, SEARCHRES, SORT, THREAD, QUOTA, COMPRESS, MULTIAPPEND atomicity,
+// UTF8=ACCEPT and IMAP4rev2 (refused with BAD "not supported" or, for
+// ENABLE, not enabled).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "imap/proto/command.hpp"
+#include "imap/proto/reader.hpp"
+#include "imap/proto/writer.hpp"
+#include "imap/server/imap_server.hpp"
+#include "imap/server/message_map.hpp"
+
+namespace tern::imap {
+
+class Session {
+  public:
+    Session(net::Connection& connection, ImapDeps deps, ImapListenerOptions options);
+    net::Task<void> run();
+
+  private:
+    enum class State { not_authenticated, authenticated, selected, logout };
+    using Handler = net::Task<void> (Session::*)(const Command&);
+    enum StateMask : unsigned { kNotAuth = 1, kAuth = 2, kSelected = 4 };
+    struct CommandSpec {
+        CommandName name;
+        Handler handler;
+        unsigned states;       // StateMask bits
+        bool no_expunge_news;  // RFC 3501 7.4.1: no EXPUNGE after it (non-UID form)
+    };
+    static const CommandSpec* find_command(CommandName name);
+
+    // What next_item() produced: a framed command or reader error, or why
+    // reading stopped.
+    using Item = std::variant<ReaderItem, net::IoStatus>;
+    net::Task<Item> next_item(bool interruptible);
+
+    void reply(std::string_view line) { out_ += line; }
+    void ok(const Command& c, std::string_view text, std::optional<ResponseCode> code = {}) {
+        out_ += tagged(c.tag, Condition::ok, text, code);
+    }
+    void no(const Command& c, std::string_view text, std::optional<ResponseCode> code = {}) {
+        out_ += tagged(c.tag, Condition::no, text, code);
+    }
+    void bad(const Command& c, std::string_view text) {
+        ++errors_;
+        out_ += tagged(c.tag, Condition::bad, text);
+    }
+    net::Task<bool> flush();
+    void end(std::string_view reason);
+    bool plaintext_login_allowed() const;
+    std::string capabilities() const;
+    net::Task<void> run_job(const std::function<void()>& job);
+    // Reloads the selected mailbox and appends the untagged updates owed
+    // (EXPUNGE, EXISTS, FETCH FLAGS) to `into`.
+    net::Task<void> sync_into(std::string& into, bool allow_expunge);
+    void unselect();
+    void store_failed(const Command& c, const Error& e);
+    // RFC 9051 6.4.8: message numbers must exist; UID sets need not.
+    bool sequence_valid(const SequenceSet& set, bool uid) const;
+    Status expunge_deleted(const std::optional<SequenceSet>& uids);
+    void mailbox_failed(const Command& c, const Error& e);
+    // The "ITEM value ..." text of a STATUS response; blocking (store calls).
+    Result<std::string> status_items(const store::Mailbox& box,
+                                     const std::vector<StatusItem>& items);
+
+    // cmd_auth.cpp
+    net::Task<void> cmd_capability(const Command& c);
+    net::Task<void> cmd_noop(const Command& c);
+    net::Task<void> cmd_logout(const Command& c);
+    net::Task<void> cmd_starttls(const Command& c);
+    net::Task<void> cmd_login(const Command& c);
+    net::Task<void> cmd_authenticate(const Command& c);
+    net::Task<void> cmd_id(const Command& c);
+    net::Task<void> cmd_enable(const Command& c);
+    net::Task<void> login(const Command& c, std::string user, std::string password,
+                          std::string mechanism);
+    // cmd_mailbox.cpp
+    net::Task<void> cmd_create(const Command& c);
+    net::Task<void> cmd_delete(const Command& c);
+    net::Task<void> cmd_rename(const Command& c);
+    net::Task<void> cmd_subscribe(const Command& c);
+    net::Task<void> cmd_list(const Command& c);
+    net::Task<void> cmd_namespace(const Command& c);
+    net::Task<void> cmd_status(const Command& c);
+    // cmd_select.cpp
+    net::Task<void> cmd_select(const Command& c);
+    net::Task<void> cmd_close(const Command& c);
+    net::Task<void> cmd_unselect(const Command& c);
+    net::Task<void> cmd_expunge(const Command& c);
+    net::Task<void> cmd_check(const Command& c);
+    // cmd_message.cpp
+    net::Task<void> cmd_append(const Command& c);
+    net::Task<void> cmd_store(const Command& c);
+    net::Task<void> cmd_copy(const Command& c);
+    // cmd_search.cpp
+    net::Task<void> cmd_search(const Command& c);
+    // cmd_fetch.cpp
+    net::Task<void> cmd_fetch(const Command& c);
+    // cmd_idle.cpp
+    net::Task<void> cmd_idle(const Command& c);
+
+    net::Connection& conn_;
+    ImapDeps deps_;
+    ImapListenerOptions options_;
+    std::shared_ptr<const config::Config> config_;
+    std::unique_ptr<CommandReader> reader_;
+    std::string out_;
+    std::string in_buf_;
+
+    State state_ = State::not_authenticated;
+    unsigned errors_ = 0;
+    std::optional<store::Account> account_;
+    // Set by the store's change callback (on a store thread); read and
+    // cleared by the session at the moments it may send updates.
+    std::shared_ptr<std::atomic<bool>> changed_ = std::make_shared<std::atomic<bool>>(false);
+    store::Subscription subscription_;
+    std::optional<store::Mailbox> selected_;
+    bool read_only_ = false;
+    MessageMap map_;
+    std::string current_command_;  // for logs
+};
+
+}  // namespace tern::imap

@@ -1,0 +1,76 @@
+// Test-only: an IMAP session run in-process over a testing::MemoryStream,
+// with a real SQLite store in a TempDir, a real Authenticator (cheap argon2)
+// and a real net::Blocking. The coroutine machinery (Asio) stays in
+// session_fixture.cpp so the test files compile quickly.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "accounts/authenticator.hpp"
+#include "config/holder.hpp"
+#include "imap/server/imap_server.hpp"
+#include "net/blocking.hpp"
+#include "store/store.hpp"
+#include "testing/temp_dir.hpp"
+
+namespace tern::imap::test {
+
+inline constexpr char kUser[] = "alice@example.test";
+inline constexpr char kPassword[] = "correct horse";
+
+struct SessionSetup {
+    ImapListenerOptions options;
+    bool implicit_tls = false;
+    bool tls_available = true;
+    bool allow_plaintext = false;  // auth.allow_plaintext_without_tls
+    std::size_t chunk = 1 << 20;   // octets per read (1: one at a time)
+    net::IoStatus end = net::IoStatus::eof;
+    bool stopping = false;
+    // Another writer: `hook` runs once, before the first read that follows
+    // the server's output containing `hook_after` (use a small chunk so
+    // reads interleave with commands).
+    std::string hook_after;
+    std::function<void()> hook;
+    // After the hook: this read reports a timeout (an IDLE poll firing),
+    // and `then_input` is added to the input.
+    bool hook_times_out = false;
+    std::string then_input;
+};
+
+class ImapSessionTest : public ::testing::Test {
+  protected:
+    ImapSessionTest();
+    ~ImapSessionTest() override;
+
+    // Appends a message to one of alice's mailboxes; returns its UID.
+    uint32_t deliver(const std::string& raw, const std::string& mailbox = "INBOX",
+                     std::vector<std::string> flags = {}, int64_t date = 1700000000);
+    // Runs one whole session on `input`; returns everything the server wrote.
+    std::string session(const std::string& input, const SessionSetup& setup = {});
+    // Plaintext logins allowed; "a LOGIN" first. Returns the output after
+    // the login reply.
+    std::string logged_in(const std::string& commands, SessionSetup setup = {});
+    // logged_in() with "s SELECT INBOX" first; returns the output after it.
+    std::string selected(const std::string& commands, const std::string& mailbox = "INBOX");
+    std::vector<store::Message> messages(const std::string& mailbox = "INBOX");
+
+    testing::TempDir dir_;
+    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<accounts::Authenticator> auth_;
+    std::unique_ptr<net::Blocking> blocking_;
+    std::unique_ptr<config::ConfigHolder> config_;
+    store::Account alice_;
+    std::string log_;
+};
+
+// The text after the line that starts with `prefix` (exclusive), or the
+// whole output when there is no such line.
+std::string after_line(const std::string& out, const std::string& prefix);
+// Every line of out that starts with prefix, each with its CRLF.
+std::string lines_with(const std::string& out, const std::string& prefix);
+
+}  // namespace tern::imap::test
