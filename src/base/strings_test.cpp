@@ -67,3 +67,22 @@ TEST(Time, Rfc5322DateInUtc) {
 
 }  // namespace
 }  // namespace tern
+
+#include "base/random_id.hpp"
+
+namespace tern {
+namespace {
+
+TEST(RandomId, LengthAlphabetAndVariety) {
+    std::string a = random_id(12, kQueueIdAlphabet);
+    std::string b = random_id(12, kQueueIdAlphabet);
+    EXPECT_EQ(a.size(), 12u);
+    EXPECT_NE(a, b);
+    for (char c : a)
+        EXPECT_NE(kQueueIdAlphabet.find(c), std::string_view::npos) << c;
+    for (char c : random_id(12, kSessionIdAlphabet))
+        EXPECT_NE(kSessionIdAlphabet.find(c), std::string_view::npos) << c;
+}
+
+}  // namespace
+}  // namespace tern

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "base/random_id.hpp"
 #include "base/strings.hpp"
 #include "base/time.hpp"
 #include "cli/bootstrap.hpp"
@@ -175,18 +175,6 @@ std::string login_name() {
     return "uid" + std::to_string(getuid());
 }
 
-std::string new_id() {
-    std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRSTVWXYZ";
-    std::string id(12, '0');
-    uint64_t v = rng();
-    for (char& ch : id) {
-        ch = kAlphabet[v % 32];
-        v /= 32;
-    }
-    return id;
-}
-
 }  // namespace
 
 int sendmail_main(int argc, char** argv) {
@@ -216,7 +204,6 @@ int sendmail_main(int argc, char** argv) {
     smtp::HeaderScan scan = smtp::scan_headers(message);
     std::vector<std::string> rcpts = o.recipients;
     if (o.read_headers) {
-        std::size_t pos = 0;
         std::string header(message, 0, scan.header_end);
         // Unfold, then take the addresses of To, Cc and Bcc.
         std::string unfolded;
@@ -236,7 +223,6 @@ int sendmail_main(int argc, char** argv) {
                     rcpts.insert(rcpts.end(), found.begin(), found.end());
                 }
         }
-        (void)pos;
         message = strip_bcc(message, scan.header_end);
         scan = smtp::scan_headers(message);
     }
@@ -272,7 +258,7 @@ int sendmail_main(int argc, char** argv) {
         return kExNoUser;
     }
 
-    std::string id = new_id();
+    std::string id = random_id(12, kQueueIdAlphabet);
     int64_t now = unix_now();
     std::string trace = "Received: by " + host + " (Tern sendmail, from userid " +
                         std::to_string(getuid()) + ")\r\n\tid " + id + "; " + rfc5322_date(now) +

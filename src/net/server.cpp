@@ -17,11 +17,11 @@
 #include <csignal>
 #include <list>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "base/log.hpp"
+#include "base/random_id.hpp"
 #include "net/limits.hpp"
 #include "net/tcp_stream.hpp"
 
@@ -32,20 +32,6 @@ using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string new_session_id() {
-    // 12 base32 characters (60 bits): unique enough within a process and
-    // short enough to read in logs.
-    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    uint64_t v = rng();
-    std::string id(12, 'a');
-    for (char& c : id) {
-        c = kAlphabet[v & 31];
-        v >>= 5;
-    }
-    return id;
-}
 
 // One io_context and its thread. Connections registered here are touched
 // only on this worker's thread.
@@ -190,9 +176,9 @@ Task<void> Server::Impl::run_connection(Worker& w, tcp::socket socket, Listening
     }
     TcpStream stream(std::move(socket), tls_now);
     stream.set_timeout(l.spec.idle_timeout);
-    Connection conn{stream,       new_session_id(),   l.spec.name,
-                    ip,           remote.port(),      local.address().to_string(),
-                    local.port(), l.spec.implicit_tls};
+    Connection conn{
+        stream,        random_id(12, kSessionIdAlphabet), l.spec.name,  ip,
+        remote.port(), local.address().to_string(),       local.port(), l.spec.implicit_tls};
 
     Admission adm = limiter.try_admit(ip);
     if (adm != Admission::ok) {

@@ -80,7 +80,7 @@ class AccountStore {
     virtual Status add_alias(std::string_view source, const std::vector<std::string>& targets) = 0;
     // Removes one target, or the whole alias when target is empty.
     virtual Status remove_alias(std::string_view source, std::string_view target) = 0;
-    virtual Result<Alias> find_alias(std::string_view source) = 0;  // exact source; not_found
+    virtual Result<Alias> find_alias(std::string_view source) = 0;  // case-insensitive; not_found
     virtual Result<std::vector<Alias>> list_aliases(std::string_view domain) = 0;
 };
 

@@ -212,6 +212,8 @@ TEST_P(StoreConformance, AliasTargetsAppendDeduplicatedAndRemoveOneOrAll) {
     ASSERT_TRUE(store_->add_alias("team@example.org", {"a@example.org", "b@remote.test"}).ok());
     ASSERT_TRUE(store_->add_alias("team@example.org", {"b@remote.test", "c@example.org"}).ok());
     auto alias = store_->find_alias("team@example.org");
+    // Sources compare case-insensitively, like account addresses.
+    EXPECT_TRUE(store_->find_alias("TEAM@Example.ORG").ok());
     ASSERT_TRUE(alias.ok());
     EXPECT_EQ(alias->source, "team@example.org");
     EXPECT_EQ(alias->targets,

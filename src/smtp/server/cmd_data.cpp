@@ -2,9 +2,9 @@
 // message is stored once for all its local recipients, and 250 is sent only
 // after the store says it is durable (DESIGN.md rule 3).
 #include <algorithm>
-#include <random>
 
 #include "base/log.hpp"
+#include "base/random_id.hpp"
 #include "base/strings.hpp"
 #include "base/time.hpp"
 #include "delivery/local_delivery.hpp"
@@ -14,21 +14,6 @@
 #include "smtp/server/session.hpp"
 
 namespace tern::smtp {
-namespace {
-
-std::string new_queue_id() {
-    static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRSTVWXYZ";
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    uint64_t v = rng();
-    std::string id(12, '0');
-    for (char& c : id) {
-        c = kAlphabet[v % 32];
-        v /= 32;
-    }
-    return id;
-}
-
-}  // namespace
 
 net::Task<void> Session::cmd_data(const Command&) {
     const auto& cfg = *config_;
@@ -153,7 +138,7 @@ net::Task<void> Session::deliver(std::string& body) {
         }
     }
 
-    std::string id = new_queue_id();
+    std::string id = random_id(12, kQueueIdAlphabet);
     int64_t now = unix_now();
     ReceivedInfo ri;
     ri.helo = helo_;

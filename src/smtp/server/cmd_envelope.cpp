@@ -16,11 +16,8 @@ net::Task<bool> Session::sender_allowed(const Path& from) {
     if (iequals(address, user_->address)) co_return true;
     bool owned = false;
     std::function<void()> job = [&] {
+        // Alias sources compare case-insensitively in the store.
         auto alias = deps_.store.find_alias(address);
-        if (!alias) {
-            // Case-insensitive local parts: aliases are stored as given.
-            alias = deps_.store.find_alias(to_lower(address));
-        }
         if (!alias) return;
         for (const auto& t : alias->targets)
             if (iequals(t, user_->address)) owned = true;
