@@ -1,7 +1,5 @@
 #include "imap/server/session_fixture.hpp"
 
-#include "accounts/password.hpp"
-#include "base/log.hpp"
 #include "testing/memory_stream.hpp"
 #include "testing/run_task.hpp"
 
@@ -44,30 +42,9 @@ class HookStream : public testing::MemoryStream {
 
 }  // namespace
 
-ImapSessionTest::ImapSessionTest() {
-    log::capture_for_tests(&log_);
-    store::SqliteOptions so;
-    so.path = dir_.file("tern.db");
-    auto s = store::open_sqlite(so);
-    if (!s) throw std::runtime_error(s.error().message);
-    store_ = std::move(*s);
-    accounts::AuthenticatorOptions ao;
-    ao.argon2 = accounts::Argon2Params{1024, 1, 1};
-    auth_ = std::make_unique<accounts::Authenticator>(*store_, ao);
-    blocking_ = std::make_unique<net::Blocking>(2);
-    config_ = std::make_unique<config::ConfigHolder>(std::make_shared<config::Config>());
-    if (!store_->add_domain("example.test")) throw std::runtime_error("add_domain");
-    auto hash = accounts::hash_password(kPassword, ao.argon2);
-    auto account = store_->add_account(kUser, *hash, 0);
-    if (!account) throw std::runtime_error(account.error().message);
-    alice_ = *account;
-}
+ImapSessionTest::ImapSessionTest() {}
 
-ImapSessionTest::~ImapSessionTest() {
-    blocking_.reset();
-    store_->close();
-    log::capture_for_tests(nullptr);
-}
+ImapSessionTest::~ImapSessionTest() = default;
 
 uint32_t ImapSessionTest::deliver(const std::string& raw, const std::string& mailbox,
                                   std::vector<std::string> flags, int64_t date) {

@@ -15,12 +15,12 @@
 #include "imap/server/imap_server.hpp"
 #include "net/blocking.hpp"
 #include "store/store.hpp"
-#include "testing/temp_dir.hpp"
+#include "testing/session_world.hpp"
 
 namespace tern::imap::test {
 
-inline constexpr char kUser[] = "alice@example.test";
-inline constexpr char kPassword[] = "correct horse";
+inline constexpr const char* kUser = testing::kSessionUser;
+inline constexpr const char* kPassword = testing::kSessionPassword;
 
 struct SessionSetup {
     ImapListenerOptions options;
@@ -41,7 +41,7 @@ struct SessionSetup {
     std::string then_input;
 };
 
-class ImapSessionTest : public ::testing::Test {
+class ImapSessionTest : public ::testing::Test, protected testing::SessionWorld {
   protected:
     ImapSessionTest();
     ~ImapSessionTest() override;
@@ -57,14 +57,6 @@ class ImapSessionTest : public ::testing::Test {
     // logged_in() with "s SELECT INBOX" first; returns the output after it.
     std::string selected(const std::string& commands, const std::string& mailbox = "INBOX");
     std::vector<store::Message> messages(const std::string& mailbox = "INBOX");
-
-    testing::TempDir dir_;
-    std::unique_ptr<store::Store> store_;
-    std::unique_ptr<accounts::Authenticator> auth_;
-    std::unique_ptr<net::Blocking> blocking_;
-    std::unique_ptr<config::ConfigHolder> config_;
-    store::Account alice_;
-    std::string log_;
 };
 
 // The text after the line that starts with `prefix` (exclusive), or the

@@ -14,12 +14,12 @@
 #include "net/blocking.hpp"
 #include "pop3/server/pop3_server.hpp"
 #include "store/store.hpp"
-#include "testing/temp_dir.hpp"
+#include "testing/session_world.hpp"
 
 namespace tern::pop3::test {
 
-inline constexpr char kUser[] = "alice@example.test";
-inline constexpr char kPassword[] = "correct horse";
+inline constexpr const char* kUser = testing::kSessionUser;
+inline constexpr const char* kPassword = testing::kSessionPassword;
 
 struct SessionSetup {
     Pop3ListenerOptions options;
@@ -31,7 +31,7 @@ struct SessionSetup {
     bool stopping = false;  // the server is shutting down
 };
 
-class Pop3SessionTest : public ::testing::Test {
+class Pop3SessionTest : public ::testing::Test, protected testing::SessionWorld {
   protected:
     Pop3SessionTest();
     ~Pop3SessionTest() override;
@@ -45,15 +45,8 @@ class Pop3SessionTest : public ::testing::Test {
     std::string logged_in(const std::string& commands, SessionSetup setup = {});
     std::vector<store::Message> inbox();
 
-    testing::TempDir dir_;
-    std::unique_ptr<store::Store> store_;
-    std::unique_ptr<accounts::Authenticator> auth_;
-    std::unique_ptr<net::Blocking> blocking_;
-    std::unique_ptr<config::ConfigHolder> config_;
     MaildropLocks locks_;
-    store::Account alice_;
     store::Mailbox inbox_;
-    std::string log_;
 };
 
 }  // namespace tern::pop3::test
