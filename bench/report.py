@@ -2,7 +2,8 @@
 """Renders the results of bench/run.sh as one Markdown table (bench/results/latest.md).
 
 Usage: bench/report.py --dir DIR [--command "make bench"]
-DIR holds pop3*.json (bench/pop3/bench_pop3.py --json) and idle.txt (the
+DIR holds pop3*.json (bench/pop3/bench_pop3.py --json), smtp-ingest.json and
+outbound.json (bench/smtp/bench_smtp.py --json) and idle.txt (the
 output of bench/idle_connections.py). Missing results show as "not run".
 """
 import argparse
@@ -39,6 +40,33 @@ def pop3_row(r):
             f"{mib(t['peak_rss_kib'])} / {mib(d['peak_rss_kib'])} (PSS {mib(t['peak_pss_kib'])} / "
             f"{mib(d['peak_pss_kib'])}) | "
             f"{pair(t['server_cpu_ms_per_session'], d['server_cpu_ms_per_session'], '{:.2f}')} | {notes} |")
+
+
+def smtp_row(r):
+    """smtp-ingest / outbound (bench/smtp/bench_smtp.py --json): messages/s."""
+    t, p = r["tern"]["best"], r["postfix"]["best"]
+    rounds = lambda s: ", ".join(f"{x['rate']:.0f}" for x in r[s]["rounds"])  # noqa: E731
+    ratio = f"**{r['ratio']:.2f}**" if r.get("ratio") else "-"
+    common = (f"{r['messages']} msgs of {r['size']} B, {r['sessions']} smtp-source sessions, best of "
+              f"{len(r['tern']['rounds'])} (rounds: tern {rounds('tern')}; postfix {rounds('postfix')})")
+    if r["bench"] == "smtp-ingest":
+        tp, pp = t["probe"], p["probe"]
+        notes = (f"{common}; {r['users']} local users, one message per connection; stored "
+                 f"{t['delivered']}/{t['expected']} and {p['delivered']}/{p['expected']}, Postfix's Maildir "
+                 f"delivery done {p['delivery_lag_s']} s after the last 250; latency: {tp['transactions']}/"
+                 f"{pp['transactions']} pipelined probe transactions, errors {tp['errors']}/{pp['errors']}")
+        p50, p99 = pair(tp["p50_ms"], pp["p50_ms"]), pair(tp["p99_ms"], pp["p99_ms"])
+    else:
+        notes = (f"{common}; queue filled while held, then released; first message at the sink after "
+                 f"{t['first_message_s']}/{p['first_message_s']} s, then {t['steady_rate']:.0f}/"
+                 f"{p['steady_rate']:.0f} msg/s; queue filled at {t['fill_rate']:.0f}/{p['fill_rate']:.0f} "
+                 f"msg/s; Tern max_deliveries {r['max_deliveries']}, max_per_destination "
+                 f"{r['max_per_destination']}; issue 6 target >= 1")
+        p50 = p99 = "-"
+    return (f"| {r['bench']} | messages/s | {t['rate']:.0f} | Postfix {p['rate']:.0f} | {ratio} | {p50} | {p99} | "
+            f"{mib(t['peak_rss_kib'])} / {mib(p['peak_rss_kib'])} (PSS {mib(t['peak_pss_kib'])} / "
+            f"{mib(p['peak_pss_kib'])}) | "
+            f"{pair(t['server_cpu_ms_per_msg'], p['server_cpu_ms_per_msg'], '{:.2f}')} per message | {notes} |")
 
 
 def idle_row(text):
@@ -81,6 +109,13 @@ def main():
                 print(pop3_row(json.load(f)))
         else:
             print(f"| {name} | sessions/s | not run | - | - | - | - | - | - | see the run's output |")
+    for name in ("smtp-ingest", "outbound"):
+        path = os.path.join(args.dir, name + ".json")
+        if os.path.exists(path):
+            with open(path) as f:
+                print(smtp_row(json.load(f)))
+        else:
+            print(f"| {name} | messages/s | not run | - | - | - | - | - | - | see the run's output |")
     idle = os.path.join(args.dir, "idle.txt")
     if os.path.exists(idle):
         with open(idle) as f:
@@ -88,8 +123,8 @@ def main():
     else:
         print("| idle connections | RSS MiB | not run | - | - | - | - | - | - | |")
     print("\nRatios above 1 favour Tern (sessions/s: higher is better). Peak RSS is sampled every 200 ms "
-          "during the timed rounds; for Dovecot it is the sum over its processes (PSS divides shared "
-          "pages among them). Server CPU per session is the least sensitive to other load on the machine.")
+          "during the timed rounds; for Dovecot and Postfix it is the sum over their processes (PSS divides "
+          "shared pages among them). For the SMTP rows the CPU column is per message, not per session. Server CPU per session is the least sensitive to other load on the machine.")
 
 
 if __name__ == "__main__":

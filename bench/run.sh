@@ -5,10 +5,12 @@
 #   bench/run.sh            (or `make bench`, which builds build/release/tern first)
 #
 # Today: POP3 against Dovecot (plain; plain with Dovecot's pop3 processes
-# reused; implicit TLS), and idle connections.
+# reused; implicit TLS), SMTP ingest and outbound relaying against Postfix,
+# and idle connections.
 # Knobs (environment): BENCH_SECONDS (15), BENCH_ROUNDS (2), BENCH_CLIENTS (10),
-# BENCH_USERS (20), BENCH_MESSAGES (50), IDLE_COUNT (10000), BENCH_SKIP
-# (space-separated names to skip: pop3 pop3-reuse pop3-tls idle).
+# BENCH_USERS (20), BENCH_MESSAGES (50), IDLE_COUNT (10000), SMTP_MESSAGES (2000),
+# SMTP_SESSIONS (10), BENCH_SKIP (space-separated names to skip: pop3 pop3-reuse
+# pop3-tls smtp-ingest outbound idle).
 # Bounded: each benchmark runs under `timeout`; the servers are stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,8 @@ rounds=${BENCH_ROUNDS:-2}
 skip=" ${BENCH_SKIP:-} "
 out=build/bench
 mkdir -p "$out" bench/results
-rm -f "$out"/pop3.json "$out"/pop3-reuse.json "$out"/pop3-tls.json "$out"/idle.txt
+rm -f "$out"/pop3.json "$out"/pop3-reuse.json "$out"/pop3-tls.json "$out"/idle.txt \
+  "$out"/smtp-ingest.json "$out"/outbound.json
 
 # The load generator: C++ with -O2, so the client is never the bottleneck.
 g++ -std=c++20 -O2 -Wall -Wextra -Werror -pthread -o "$out/pop3load" \
@@ -48,6 +51,20 @@ if [[ $skip != *" pop3-tls "* ]]; then
   timeout "$limit" /usr/bin/python3 bench/pop3/bench_pop3.py "${pop3_args[@]}" --tls \
     --json "$out/pop3-tls.json" || status=1
 fi
+# SMTP against Postfix: smtp-source/smtp-sink are Postfix's own tools (postfix package).
+smtp_args=(--tern "$tern" --rounds "$rounds" --messages "${SMTP_MESSAGES:-2000}"
+  --sessions "${SMTP_SESSIONS:-10}")
+smtp_limit=$((600 + rounds * ${SMTP_MESSAGES:-2000} / 5))
+if [[ $skip != *" smtp-ingest "* ]]; then
+  echo "== smtp-ingest: Tern vs Postfix, messages accepted on port 25 until durable"
+  timeout "$smtp_limit" /usr/bin/python3 bench/smtp/bench_smtp.py ingest "${smtp_args[@]}" \
+    --json "$out/smtp-ingest.json" || status=1
+fi
+if [[ $skip != *" outbound "* ]]; then
+  echo "== outbound: Tern vs Postfix, a full queue relayed to smtp-sink"
+  timeout "$smtp_limit" /usr/bin/python3 bench/smtp/bench_smtp.py outbound "${smtp_args[@]}" \
+    --json "$out/outbound.json" || status=1
+fi
 if [[ $skip != *" idle "* ]]; then
   echo "== idle connections"
   timeout 300 /usr/bin/python3 bench/idle_connections.py --tern "$tern" --count "${IDLE_COUNT:-10000}" \
@@ -56,6 +73,7 @@ fi
 
 settings="BENCH_SECONDS=$seconds BENCH_ROUNDS=$rounds BENCH_CLIENTS=${BENCH_CLIENTS:-10}"
 settings+=" BENCH_USERS=${BENCH_USERS:-20} BENCH_MESSAGES=${BENCH_MESSAGES:-50} IDLE_COUNT=${IDLE_COUNT:-10000}"
+settings+=" SMTP_MESSAGES=${SMTP_MESSAGES:-2000} SMTP_SESSIONS=${SMTP_SESSIONS:-10}"
 /usr/bin/python3 bench/report.py --dir "$out" --command "$settings bench/run.sh" >bench/results/latest.md
 echo
 cat bench/results/latest.md

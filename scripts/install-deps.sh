@@ -10,13 +10,14 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libc-ares-dev libsqlite3-dev libpq-dev libargon2-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libidn2-dev
-  openssl
+  openssl publicsuffix
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-dkim swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail unbound
+  postfix isync mutt
 )
 bench_pkgs=(
-  dovecot-core dovecot-pop3d python3 procps
+  dovecot-core dovecot-pop3d python3 procps postfix unbound
 )
 
 want=("${build_pkgs[@]}")
@@ -43,5 +44,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Peers such as Postfix and Dovecot are only started by the tests, in their
+# own directories: keep their packages from starting system services
+# (policy-rc.d exit 101 = "action forbidden", see invoke-rc.d(8)).
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  made_policy=1
+fi
+trap 'if [ "$made_policy" = 1 ]; then $sudo rm -f "$policy"; fi' EXIT
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -29,6 +29,25 @@ net::Task<bool> MemoryStream::start_tls() {
     co_return true;
 }
 
+net::Task<net::ClientTlsResult> MemoryStream::start_tls_client(const net::ClientTlsParams& params) {
+    client_tls_params_ = params;
+    net::ClientTlsResult r;
+    if (tls_active_) {
+        r.error = "TLS was already started on this connection";
+        co_return r;
+    }
+    if (!client_tls_error_.empty()) {
+        r.error = client_tls_error_;
+        co_return r;
+    }
+    tls_active_ = true;
+    tls_output_mark_ = output_.size();
+    r.ok = true;
+    r.info = *tls_info();
+    r.verified = params.verify;
+    co_return r;
+}
+
 std::optional<net::TlsInfo> MemoryStream::tls_info() const {
     if (!tls_active_) return std::nullopt;
     return net::TlsInfo{"TLSv1.3", "TLS_AES_256_GCM_SHA384", 256};

@@ -1,6 +1,8 @@
 // MemoryStream: a net::Stream over strings, so protocol sessions run in tests
 // without sockets (STYLE.md 10). Input is handed out in chunks of at most
 // `chunk` octets (1 feeds the session one byte at a time); output is collected.
+// start_tls_client() pretends a handshake (for SMTP client tests): it
+// succeeds, verified when asked, unless set_client_tls_failure() was called.
 #pragma once
 
 #include <string>
@@ -21,6 +23,14 @@ class MemoryStream : public net::Stream {
     void set_end_status(net::IoStatus s) { end_ = s; }
     void set_tls_available(bool on) { tls_available_ = on; }
     void set_stopping(bool on) { stopping_ = on; }
+    // Makes later start_tls_client() calls fail with this error.
+    void set_client_tls_failure(std::string error) { client_tls_error_ = std::move(error); }
+    // The parameters of the last start_tls_client() call.
+    const net::ClientTlsParams& last_client_tls_params() const { return client_tls_params_; }
+    // The part of the output written since TLS started (empty before).
+    std::string output_after_tls() const {
+        return tls_output_mark_ < output_.size() ? output_.substr(tls_output_mark_) : "";
+    }
 
     net::Task<net::IoStatus> read_some(char* buf, std::size_t size, std::size_t& n,
                                        bool interruptible) override;
@@ -29,6 +39,7 @@ class MemoryStream : public net::Stream {
     bool tls_available() const override { return tls_available_; }
     bool tls_active() const override { return tls_active_; }
     std::optional<net::TlsInfo> tls_info() const override;
+    net::Task<net::ClientTlsResult> start_tls_client(const net::ClientTlsParams& params) override;
     void set_timeout(std::chrono::milliseconds) override {}
     bool stopping() const override { return stopping_; }
     void close() override { closed_ = true; }
@@ -44,6 +55,9 @@ class MemoryStream : public net::Stream {
     bool tls_active_ = false;
     bool stopping_ = false;
     bool closed_ = false;
+    std::string client_tls_error_;
+    net::ClientTlsParams client_tls_params_;
+    std::size_t tls_output_mark_ = std::string::npos;
 };
 
 }  // namespace tern::testing

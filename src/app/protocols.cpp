@@ -22,8 +22,9 @@ Result<net::ListenerSpec> make_listener(const config::Listener& l, Services& ser
             opts.submission = l.protocol == config::Protocol::submission;
             opts.starttls_offered = l.tls == config::TlsMode::starttls;
             spec.idle_timeout = std::chrono::seconds(cfg->smtp.idle_timeout_seconds);
-            smtp::SessionDeps deps{services.config, services.store, services.auth,
-                                   services.blocking, services.send_rate};
+            smtp::SessionDeps deps{services.config,   services.store,     services.auth,
+                                   services.blocking, services.send_rate, services.queue_wakeup,
+                                   services.resolver, services.psl};
             spec.handler = [deps, opts](net::Connection& c) {
                 return smtp::run_session(c, deps, opts);
             };

@@ -7,8 +7,10 @@
 #include "app/services.hpp"
 #include "base/log.hpp"
 #include "cli/bootstrap.hpp"
+#include "dns/resolver_thread.hpp"
 #include "net/server.hpp"
 #include "net/tls.hpp"
+#include "queue/runner.hpp"
 
 namespace tern::app {
 namespace {
@@ -40,6 +42,27 @@ Result<std::shared_ptr<net::TlsContext>> load_tls(const config::Config& c) {
     return net::TlsContext::from_files(cert, key);
 }
 
+// The Public Suffix List for DMARC (RFC 7489 3.2), read once. Without it
+// Tern still runs: the implicit rule "*" of the list's algorithm makes every
+// top-level label a suffix, which is right for most domains.
+mailauth::dmarc::PublicSuffixList load_psl(const config::Config& c) {
+    auto psl = mailauth::dmarc::PublicSuffixList::load(c.mailauth.public_suffix_list);
+    if (psl) return std::move(*psl);
+    if (c.mailauth.dmarc)
+        log::warn("mailauth.no_public_suffix_list")
+            .kv("path", c.mailauth.public_suffix_list)
+            .kv("error", psl.error().message)
+            .kv("hint", "install the publicsuffix package or set mailauth.public_suffix_list");
+    return mailauth::dmarc::PublicSuffixList::parse("");
+}
+
+dns::CaresOptions dns_options(const config::Config& c) {
+    dns::CaresOptions o;
+    o.nameservers = c.dns.nameservers;
+    o.timeout = std::chrono::milliseconds(c.dns.timeout_ms);
+    return o;
+}
+
 int fatal(const std::string& what) {
     std::cerr << "tern: " << what << "\n";
     return 1;
@@ -64,7 +87,21 @@ int serve(const config::Config& initial) {
     net::Blocking blocking(initial.store.worker_threads);
     pop3::MaildropLocks pop3_locks;
     smtp::SendRateLimiter send_rate;
-    Services services{config, **store, auth, blocking, pop3_locks, send_rate};
+    queue::Wakeup queue_wakeup;
+    // One c-ares resolver on its own thread for every session thread (SPF,
+    // DKIM and DMARC on port 25). The queue runner keeps its own on its
+    // thread: its route lookups expect answers on the calling thread.
+    auto resolver = dns::ResolverThread::start(dns_options(initial));
+    if (!resolver)
+        return fatal("the DNS resolver cannot start: " + resolver.error().message +
+                     "; check [dns] nameservers");
+    const mailauth::dmarc::PublicSuffixList psl = load_psl(initial);
+    Services services{config,    **store,      auth,       blocking, pop3_locks,
+                      send_rate, queue_wakeup, **resolver, psl};
+    queue::Runner runner({**store, blocking, config, queue_wakeup});
+    if (auto st = runner.start(); !st)
+        return fatal("the outbound queue cannot start: " + st.error().message +
+                     "; check [dns] nameservers");
 
     net::ServerOptions so;
     so.threads = initial.server.threads;
@@ -129,6 +166,8 @@ int serve(const config::Config& initial) {
         config.set(std::make_shared<const config::Config>(std::move(next)));
         log::info("server.reloaded").kv("file", config_file);
     });
+    runner.stop();        // before the store closes: deliveries under way record their outcome
+    (*resolver)->stop();  // the sessions that used it have ended
     (*store)->close();
     log::info("server.stopped");
     return 0;

@@ -7,8 +7,11 @@
 
 #include "accounts/authenticator.hpp"
 #include "config/holder.hpp"
+#include "dns/resolver.hpp"
+#include "mailauth/dmarc/public_suffix.hpp"
 #include "net/blocking.hpp"
 #include "pop3/server/maildrop_locks.hpp"
+#include "queue/wakeup.hpp"
 #include "smtp/server/send_rate.hpp"
 #include "store/store.hpp"
 
@@ -21,6 +24,9 @@ struct Services {
     net::Blocking& blocking;
     pop3::MaildropLocks& pop3_locks;
     smtp::SendRateLimiter& send_rate;
+    queue::Wakeup& queue_wakeup;
+    dns::Resolver& resolver;  // dns::ResolverThread: usable from every session thread
+    const mailauth::dmarc::PublicSuffixList& psl;  // loaded once at start (DMARC)
 };
 
 }  // namespace tern::app

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace tern {
 
@@ -129,6 +130,19 @@ std::string hex_encode(std::string_view bytes) {
         out.push_back(hex[c & 15]);
     }
     return out;
+}
+
+uint64_t crlf_length(std::string_view text) {
+    uint64_t size = text.size();
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const void* lf = std::memchr(text.data() + pos, '\n', text.size() - pos);
+        if (!lf) break;
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(lf) - text.data());
+        if (at == 0 || text[at - 1] != '\r') ++size;
+        pos = at + 1;
+    }
+    return size;
 }
 
 }  // namespace tern

@@ -3,6 +3,7 @@
 // these never consult the locale.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,5 +30,9 @@ std::string base64_encode(std::string_view bytes);
 bool base64_decode(std::string_view text, std::string& out);
 
 std::string hex_encode(std::string_view bytes);
+
+// The octet count of `text` once every bare LF is written as CRLF (the size
+// POP3 LIST reports, RFC 1939 11; and the size of mail on the SMTP wire).
+uint64_t crlf_length(std::string_view text);
 
 }  // namespace tern

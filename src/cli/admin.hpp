@@ -34,6 +34,8 @@ struct Args {
     std::string algorithm = "rsa";  // dkim keygen
     std::string selector;           // dkim keygen
     bool force = false;             // dkim keygen
+    int64_t queue_id = 0;           // queue show/retry/delete/bounce
+    bool with_message = false;      // queue show --message
 };
 
 // The advice printed after an unexpected store error.
@@ -64,6 +66,12 @@ int alias_list(const config::Config& config, const Args& args);
 
 int mail_list(const config::Config& config, const Args& args);
 int mail_show(const config::Config& config, const Args& args);
+int queue_list(const config::Config& config, const Args& args);
+int queue_show(const config::Config& config, const Args& args);
+int queue_flush(const config::Config& config, const Args& args);
+int queue_retry(const config::Config& config, const Args& args);
+int queue_delete(const config::Config& config, const Args& args);
+int queue_bounce(const config::Config& config, const Args& args);
 int store_check(const config::Config& config, const Args& args);
 int dkim_keygen(const config::Config& config, const Args& args);
 // Where `tern dkim keygen` keeps a domain's key: <data_dir>/dkim/<domain>.<selector>.pem

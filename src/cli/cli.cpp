@@ -166,6 +166,30 @@ void add_dkim_commands(CLI::App& app, Builder& b, detail::Args& args) {
     keygen->add_flag("--force", args.force, "Replace an existing key of that selector");
 }
 
+void add_queue_commands(CLI::App& app, Builder& b, detail::Args& args) {
+    CLI::App* queue =
+        app.add_subcommand("queue", "Inspect and manage the outbound queue")->require_subcommand(1);
+    b.admin(queue, "list", "List queued messages and their waiting recipients (like mailq)",
+            detail::queue_list);
+    CLI::App* show = b.admin(queue, "show", "Show one queued message: every recipient's state",
+                             detail::queue_show);
+    show->add_option("ID", args.queue_id, "The message id (see `tern queue list`)")->required();
+    show->add_flag("--message", args.with_message, "Also print the message itself");
+    b.admin(queue, "flush", "Make every queued message due now (like postqueue -f)",
+            detail::queue_flush);
+    b.admin(queue, "retry", "Make one message due now", detail::queue_retry)
+        ->add_option("ID", args.queue_id, "The message id")
+        ->required();
+    b.admin(queue, "delete", "Remove a message from the queue without telling its sender",
+            detail::queue_delete)
+        ->add_option("ID", args.queue_id, "The message id")
+        ->required();
+    b.admin(queue, "bounce", "Give up on a message now and send its sender a bounce (DSN)",
+            detail::queue_bounce)
+        ->add_option("ID", args.queue_id, "The message id")
+        ->required();
+}
+
 void add_store_commands(CLI::App& app, Builder& b) {
     CLI::App* store = app.add_subcommand("store", "Check the mail store")->require_subcommand(1);
     b.admin(store, "check", "Check the store's consistency; exit 1 and list problems if any",
@@ -212,6 +236,7 @@ int run(int argc, char** argv, const ServeFunction& serve) {
     add_alias_commands(app, builder, args);
     add_mail_commands(app, builder, args);
     add_store_commands(app, builder);
+    add_queue_commands(app, builder, args);
     add_dkim_commands(app, builder, args);
 
     CLI::App* config =

@@ -14,6 +14,7 @@
 #include "config/config.hpp"
 #include "delivery/local_delivery.hpp"
 #include "delivery/router.hpp"
+#include "queue/enqueue.hpp"
 #include "smtp/server/headers.hpp"
 
 namespace tern::cli {
@@ -170,6 +171,13 @@ std::string strip_bcc(const std::string& msg, std::size_t header_end) {
     return out;
 }
 
+// RFC 6152: such a message travels with BODY=8BITMIME.
+bool has_8bit(const std::string& s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return true;
+    return false;
+}
+
 std::string login_name() {
     if (passwd* pw = getpwuid(getuid())) return pw->pw_name;
     return "uid" + std::to_string(getuid());
@@ -235,6 +243,7 @@ int sendmail_main(int argc, char** argv) {
     }
     delivery::Router router(**store);
     delivery::LocalMessage lm;
+    store::NewQueued outbound;
     for (auto& r : rcpts) {
         if (r.find('@') == std::string::npos) r += "@" + host;
         auto res = router.resolve(r);
@@ -246,14 +255,13 @@ int sendmail_main(int argc, char** argv) {
             std::cerr << "sendmail: " << r << ": no such local user\n";
             return kExNoUser;
         }
-        if (res->kind == delivery::Resolution::Kind::remote) {
-            std::cerr << "sendmail: " << r
-                      << ": outbound delivery to other domains is not available yet\n";
-            return kExTempFail;
-        }
+        // Other domains (and aliases' external targets) go to the queue;
+        // the running server delivers them (queue.scan_interval_seconds).
+        for (const auto& remote : res->remote)
+            outbound.recipients.push_back({remote, "", ""});
         lm.targets.insert(lm.targets.end(), res->local.begin(), res->local.end());
     }
-    if (lm.targets.empty()) {
+    if (lm.targets.empty() && outbound.recipients.empty()) {
         std::cerr << "sendmail: no deliverable recipients\n";
         return kExNoUser;
     }
@@ -273,12 +281,26 @@ int sendmail_main(int argc, char** argv) {
     lm.return_path = sender;
     lm.content = trace + message;
     lm.internal_date = now;
-    auto stored = delivery::deliver_local(**store, lm);
-    (*store)->close();
-    if (!stored) {
-        std::cerr << "sendmail: delivery failed: " << stored.error().message << "\n";
-        return stored.error().code == Errc::quota ? kExTempFail : kExSoftware;
+    if (!outbound.recipients.empty()) {
+        outbound.sender = sender;
+        outbound.raw = lm.content;
+        outbound.eight_bit = has_8bit(lm.content);
+        auto queued = queue::enqueue(**store, std::move(outbound), now, nullptr);
+        if (!queued) {
+            (*store)->close();
+            std::cerr << "sendmail: cannot queue the message: " << queued.error().message << "\n";
+            return queued.error().code == Errc::invalid ? kExDataErr : kExTempFail;
+        }
     }
+    if (!lm.targets.empty()) {
+        auto stored = delivery::deliver_local(**store, lm);
+        if (!stored) {
+            (*store)->close();
+            std::cerr << "sendmail: delivery failed: " << stored.error().message << "\n";
+            return stored.error().code == Errc::quota ? kExTempFail : kExSoftware;
+        }
+    }
+    (*store)->close();
     return 0;
 }
 

@@ -84,6 +84,41 @@ struct Auth {
     bool allow_plaintext_without_tls = false;  // LOGIN/USER/AUTH before TLS
 };
 
+struct Dns {
+    std::string nameservers;     // "ip[:port],..."; empty: /etc/resolv.conf
+    unsigned timeout_ms = 2000;  // per try; c-ares tries 3 times per server
+};
+
+// Outbound delivery (the queue and the SMTP client).
+struct Queue {
+    std::string helo_name;                  // empty: server.hostname
+    unsigned smtp_port = 25;                // port of remote MX hosts (tests change it)
+    unsigned retry_initial_seconds = 300;   // first retry after a temporary failure
+    unsigned retry_max_seconds = 14400;     // backoff doubles up to this
+    unsigned max_age_seconds = 432000;      // 5 days, then bounce (RFC 5321 4.5.4.1)
+    unsigned delay_notice_seconds = 14400;  // 4 hours; 0: no delay notices
+    unsigned max_deliveries = 50;           // concurrent deliveries overall
+    unsigned max_per_destination = 5;       // concurrent connections per destination
+    unsigned connect_timeout_seconds = 30;
+    unsigned command_timeout_seconds = 300;  // RFC 5321 4.5.3.2: 5 minutes (10 after DATA)
+    unsigned scan_interval_seconds = 10;     // how often the queue is checked for new work
+    std::string smarthost;                   // "host[:port]": relay everything there
+    std::string smarthost_user;              // AUTH to the smarthost (after STARTTLS)
+    std::string smarthost_password_file;     // file holding the password
+    std::string tls_ca_file;                 // CA bundle to verify peers; empty: the system's
+};
+
+// Checks of mail arriving on port 25 (SPF, DKIM, DMARC) and the
+// Authentication-Results field they leave (RFC 8601).
+struct Mailauth {
+    std::string authserv_id;    // RFC 8601 2.5; empty: server.hostname
+    bool spf = true;            // RFC 7208 on MAIL FROM (HELO for the null path)
+    bool dkim_verify = true;    // RFC 6376 6 on every DKIM-Signature
+    bool dmarc = true;          // RFC 7489 6.6 (needs spf and dkim_verify for a pass)
+    bool dmarc_enforce = true;  // act on reject/quarantine; false: only record
+    std::string public_suffix_list = "/usr/share/publicsuffix/public_suffix_list.dat";
+};
+
 struct Config {
     bool dev = false;         // set by --dev, not by the file
     std::string config_file;  // the file it was loaded from (for SIGHUP); set by load_config
@@ -95,6 +130,9 @@ struct Config {
     Pop3 pop3;
     Store store;
     Auth auth;
+    Dns dns;
+    Queue queue;
+    Mailauth mailauth;
     std::vector<Listener> listeners;  // [[listen]] tables; empty file: the standard ports
 
     // Derived paths (data_dir joined with the defaults above).

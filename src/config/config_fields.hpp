@@ -19,7 +19,15 @@ namespace tern::config::detail {
 using Target = std::variant<std::string*, unsigned*, uint64_t*, bool*>;
 
 // Extra checks for string keys, beyond "is a string".
-enum class StringRule { any, hostname, absolute_path, optional_absolute_path, log_level, backend };
+enum class StringRule {
+    any,
+    hostname,
+    optional_hostname,
+    absolute_path,
+    optional_absolute_path,
+    log_level,
+    backend
+};
 
 struct Field {
     std::string_view section;

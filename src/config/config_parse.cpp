@@ -204,6 +204,9 @@ Status Parser::apply_string(const Field& field, const std::string& name, const t
     switch (field.rule) {
         case StringRule::any:
             break;
+        case StringRule::optional_hostname:
+            if (text.empty()) break;
+            [[fallthrough]];
         case StringRule::hostname:
             if (!valid_hostname(text)) {
                 return error(where(name) +

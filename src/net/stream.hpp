@@ -4,6 +4,11 @@
 // an in-memory stream (testing/memory_stream.hpp), so a whole protocol session
 // runs without sockets (STYLE.md 10). Reads and writes are bounded by the idle
 // timeout the session sets; a read also ends when the server shuts down.
+//
+// The same Stream serves outbound connections (net/connect.hpp): there the
+// client side of TLS is start_tls_client(), for SMTP STARTTLS as a client
+// (RFC 3207), opportunistic (RFC 7435) or verified (RFC 8461 MTA-STS; the
+// peer chain is handed back for DANE, RFC 7672).
 #pragma once
 
 #include <chrono>
@@ -11,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/task.hpp"
 
@@ -30,6 +36,24 @@ struct TlsInfo {
     std::string version;  // "TLSv1.3"
     std::string cipher;   // "TLS_AES_256_GCM_SHA384"
     int bits = 0;
+};
+
+// What the client side of a TLS handshake is asked to check.
+struct ClientTlsParams {
+    std::string server_name;               // SNI; also the name verified when verify is true
+    bool verify = false;                   // check chain (ca_file or the system store) and name
+    std::vector<std::string> match_names;  // when verify: names accepted (MTA-STS patterns, a
+                                           // leading "*." matches one label); empty: server_name
+    std::string ca_file;                   // empty: the system's default CA store
+};
+
+// How the client side of a TLS handshake went.
+struct ClientTlsResult {
+    bool ok = false;    // handshake done (and verified when asked)
+    std::string error;  // why not, for logs and DSN diagnostics
+    TlsInfo info;
+    bool verified = false;                    // chain and name checked and good
+    std::vector<std::string> peer_chain_der;  // leaf first (for DANE, RFC 7672)
 };
 
 class Stream {
@@ -52,6 +76,19 @@ class Stream {
     virtual bool tls_available() const = 0;
     virtual bool tls_active() const = 0;
     virtual std::optional<TlsInfo> tls_info() const = 0;
+
+    // Client side of TLS on this connection (SMTP STARTTLS as a client). TLS
+    // 1.2 or later. Without params.verify the handshake is still done and
+    // the result says verified=false (opportunistic TLS, RFC 7435); with it,
+    // a chain or name that does not check out fails the handshake (ok=false,
+    // error says why). After a failure the connection is unusable: close it.
+    // The default (streams that cannot do this) answers ok=false.
+    virtual Task<ClientTlsResult> start_tls_client(const ClientTlsParams& params) {
+        (void)params;
+        ClientTlsResult r;
+        r.error = "this connection cannot start TLS as a client";
+        co_return r;
+    }
 
     // Applies to every later read and write.
     virtual void set_timeout(std::chrono::milliseconds timeout) = 0;

@@ -1,6 +1,8 @@
 #include "net/tcp_stream.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -111,6 +113,108 @@ Task<bool> TcpStream::start_tls() {
     read_timer_.cancel();
     handshake_done_ = !ec;
     co_return handshake_done_;
+}
+
+namespace {
+
+bool is_ip_literal(const std::string& name) {
+    boost::system::error_code ec;
+    asio::ip::make_address(name, ec);
+    return !ec;
+}
+
+// The X509_VERIFY_PARAM host checks to run: an MTA-STS pattern "*.example.com"
+// becomes OpenSSL's ".example.com", which with SINGLE_LABEL_SUBDOMAINS
+// matches exactly one more label (RFC 8461 4.1); a wildcard in the
+// certificate matches one whole left-most label only (RFC 6125 6.4.3,
+// NO_PARTIAL_WILDCARDS). False when there is no name to check.
+bool set_verify_names(SSL* ssl, const ClientTlsParams& params) {
+    X509_VERIFY_PARAM* vp = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(
+        vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS);
+    std::vector<std::string> names = params.match_names;
+    if (names.empty()) names.push_back(params.server_name);
+    bool any = false;
+    for (const std::string& name : names) {
+        if (name.empty()) continue;
+        if (is_ip_literal(name)) {
+            any = X509_VERIFY_PARAM_set1_ip_asc(vp, name.c_str()) == 1 || any;
+            continue;
+        }
+        std::string ref = name.rfind("*.", 0) == 0 ? name.substr(1) : name;
+        if (ref.size() < 2) continue;
+        any = X509_VERIFY_PARAM_add1_host(vp, ref.data(), ref.size()) == 1 || any;
+    }
+    return any;
+}
+
+std::vector<std::string> peer_chain(SSL* ssl) {
+    std::vector<std::string> out;
+    // On the client side the chain starts with the peer's own certificate.
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+    for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
+        X509* cert = sk_X509_value(chain, i);
+        int len = i2d_X509(cert, nullptr);
+        if (len <= 0) continue;
+        std::string der(static_cast<std::size_t>(len), '\0');
+        auto* p = reinterpret_cast<unsigned char*>(der.data());
+        i2d_X509(cert, &p);
+        out.push_back(std::move(der));
+    }
+    return out;
+}
+
+}  // namespace
+
+Task<ClientTlsResult> TcpStream::start_tls_client(const ClientTlsParams& params) {
+    ClientTlsResult out;
+    if (tls_) {
+        out.error = "TLS was already started on this connection";
+        co_return out;
+    }
+    auto ctx = TlsContext::client(params.ca_file);
+    if (!ctx) {
+        out.error = ctx.error().message;
+        co_return out;
+    }
+    client_ctx_ = *ctx;
+    tls_ =
+        std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, client_ctx_->native());
+    SSL* ssl = tls_->native_handle();
+    // RFC 6066 3: SNI carries host names only, never an address literal.
+    if (!params.server_name.empty() && !is_ip_literal(params.server_name))
+        SSL_set_tlsext_host_name(ssl, params.server_name.c_str());
+    if (params.verify) {
+        if (!set_verify_names(ssl, params)) {
+            out.error = "no host name to verify the certificate against";
+            co_return out;
+        }
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+    } else {
+        // RFC 7435: opportunistic TLS encrypts even when it cannot authenticate.
+        SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
+    }
+    arm(read_timer_, read_fired_);
+    auto token = asio::as_tuple(asio::use_awaitable);
+    auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, token);
+    read_timer_.cancel();
+    out.peer_chain_der = peer_chain(ssl);
+    long verify_result = SSL_get_verify_result(ssl);
+    if (ec) {
+        if (read_fired_)
+            out.error = "TLS handshake timed out";
+        else if (params.verify && verify_result != X509_V_OK)
+            out.error = std::string("certificate verification failed: ") +
+                        X509_verify_cert_error_string(verify_result);
+        else
+            out.error = "TLS handshake failed: " + ec.message();
+        co_return out;
+    }
+    handshake_done_ = true;
+    out.ok = true;
+    out.info = *tls_info();
+    out.verified = params.verify && verify_result == X509_V_OK;
+    co_return out;
 }
 
 std::optional<TlsInfo> TcpStream::tls_info() const {

@@ -1,5 +1,7 @@
 // TcpStream: Stream over a TCP socket, with STARTTLS or implicit TLS.
-// Internal to net/: only the server and its tests construct it.
+// Internal to net/: only the server, connect_tcp() and their tests construct it.
+// Accepted connections are TLS servers (start_tls); outbound ones made by
+// connect_tcp() are TLS clients (start_tls_client, RFC 3207 as a client).
 //
 // Timeouts: each read and write arms a timer; when it fires the socket's
 // operations are cancelled and the call returns IoStatus::timeout. Graceful
@@ -29,6 +31,7 @@ class TcpStream final : public Stream {
     bool tls_available() const override { return tls_ctx_ != nullptr; }
     bool tls_active() const override { return tls_ != nullptr && handshake_done_; }
     std::optional<TlsInfo> tls_info() const override;
+    Task<ClientTlsResult> start_tls_client(const ClientTlsParams& params) override;
     void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
     bool stopping() const override { return stopping_; }
     void close() override;
@@ -43,6 +46,7 @@ class TcpStream final : public Stream {
 
     boost::asio::ip::tcp::socket socket_;
     std::shared_ptr<TlsContext> tls_ctx_;
+    std::shared_ptr<TlsContext> client_ctx_;  // outbound connections, once TLS started
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
     boost::asio::steady_timer read_timer_;
     boost::asio::steady_timer write_timer_;

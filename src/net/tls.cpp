@@ -5,6 +5,8 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 namespace tern::net {
 namespace {
@@ -64,6 +66,37 @@ Result<std::shared_ptr<TlsContext>> TlsContext::from_files(const std::string& ce
     if (SSL_CTX_check_private_key(ctx) != 1)
         return fail(Errc::invalid,
                     "the private key " + key_file + " does not match the certificate " + cert_file);
+    return out;
+}
+
+Result<std::shared_ptr<TlsContext>> TlsContext::client(const std::string& ca_file) {
+    namespace ssl = boost::asio::ssl;
+    // Loading the system store parses a bundle of ~150 certificates: do it
+    // once per CA file for the whole process, not once per delivery.
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<TlsContext>> cache;
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(ca_file); it != cache.end()) return it->second;
+
+    std::error_code fec;
+    if (!ca_file.empty() && !std::filesystem::exists(ca_file, fec))
+        return fail(Errc::not_found, "CA file " + ca_file + " does not exist");
+    std::shared_ptr<TlsContext> out(new TlsContext());
+    out->ctx_ = std::make_unique<ssl::context>(ssl::context::tls_client);
+    SSL_CTX* ctx = out->ctx_->native_handle();
+    // RFC 8996: TLS 1.0 and 1.1 are not used; RFC 9325 3.1.1.
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
+        return fail(Errc::internal, "cannot require TLS 1.2: " + openssl_error());
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+    if (ca_file.empty()) {
+        if (SSL_CTX_set_default_verify_paths(ctx) != 1)
+            return fail(Errc::internal, "cannot load the system CA store: " + openssl_error());
+    } else if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
+        return fail(Errc::invalid, "cannot load CA file " + ca_file + ": " + openssl_error() +
+                                       "; it must hold PEM certificates");
+    }
+    cache.emplace(ca_file, out);
     return out;
 }
 

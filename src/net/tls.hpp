@@ -1,10 +1,18 @@
-// TLS server configuration shared by every listener.
+// TLS configuration: the server context shared by every listener, and the
+// client context of outbound connections.
 //
 // TlsContext wraps an OpenSSL server context restricted to TLS 1.2 and 1.3
 // with forward-secret AEAD ciphers only (RFC 9325 4.1-4.2; RFC 8314 for mail).
 // A context is immutable once built; SIGHUP builds a new one from the
 // certificate files and new connections pick it up (TlsContextHolder), while
 // connections under way keep theirs.
+//
+// TlsContext::client() is the outbound side (SMTP STARTTLS to a remote MX):
+// TLS 1.2 or later (RFC 8996, RFC 9325 3.1.1) with OpenSSL's default cipher
+// list, trusting ca_file or, when it is empty, the system's default CA store.
+// Whether the peer is verified is chosen per connection
+// (Stream::start_tls_client); the context only says whom to trust. Client
+// contexts are built once per CA file and shared by every connection.
 #pragma once
 
 #include <memory>
@@ -26,6 +34,10 @@ class TlsContext {
     // and say what is wrong (missing, unreadable, key does not match).
     static Result<std::shared_ptr<TlsContext>> from_files(const std::string& cert_file,
                                                           const std::string& key_file);
+    // The shared client context trusting ca_file (PEM), or the system store
+    // when it is empty. Errors: not_found (no such file), invalid (not PEM
+    // certificates), internal (OpenSSL refused the settings).
+    static Result<std::shared_ptr<TlsContext>> client(const std::string& ca_file);
     boost::asio::ssl::context& native() { return *ctx_; }
 
   private:

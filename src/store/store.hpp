@@ -14,6 +14,7 @@
 // transaction and one sync per batch; each call still succeeds or fails alone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -136,6 +137,7 @@ struct Message {
     uint64_t modseq = 0;
     int64_t internal_date = 0;       // unix seconds
     uint64_t size = 0;               // octets of the raw message
+    uint64_t crlf_size = 0;          // octets with every bare LF as CRLF (POP3 sizes)
     std::vector<std::string> flags;  // system flags ("\\Seen") and keywords, sorted, unique
 };
 
@@ -239,9 +241,113 @@ class ChangeNotifier {
     virtual Subscription subscribe(AccountId account, std::function<void(const Change&)> fn) = 0;
 };
 
+// ---- the outbound queue ------------------------------------------------------------
+
+using QueueId = int64_t;
+
+// One recipient of a queued message and where its delivery stands.
+struct QueueRecipient {
+    enum class State { pending, delivered, failed };
+    std::string address;  // the envelope recipient, as given to RCPT TO
+    std::string orcpt;    // RFC 3461 4.2 ORCPT ("rfc822;user@example.org"), may be empty
+    std::string notify;   // RFC 3461 4.1 NOTIFY ("SUCCESS,FAILURE", "NEVER"), empty: default
+    State state = State::pending;
+    uint32_t attempts = 0;
+    std::string last_reply;  // the remote diagnostic or our reason ("550 5.1.1 no such user")
+    std::string remote_mta;  // the host that gave last_reply, may be empty
+    int64_t updated_at = 0;  // unix seconds of the last change
+};
+
+// A message waiting for remote delivery. The sender is empty for the null
+// reverse-path <> (bounces), which never gets a bounce itself.
+struct QueuedMessage {
+    QueueId id = 0;
+    std::string sender;
+    std::string envid;        // RFC 3461 4.4 ENVID, may be empty
+    std::string ret;          // RFC 3461 4.3 RET: "FULL", "HDRS" or empty
+    bool smtputf8 = false;    // the envelope or the headers need SMTPUTF8 (RFC 6531)
+    bool eight_bit = false;   // BODY=8BITMIME (RFC 6152)
+    bool requiretls = false;  // RFC 8689
+    int64_t created_at = 0;
+    int64_t next_attempt = 0;       // unix seconds
+    int64_t delay_notified_at = 0;  // when a delay DSN was sent; 0: not yet
+    uint64_t size = 0;              // octets of the message
+    std::vector<QueueRecipient> recipients;
+};
+
+// What enqueue() takes: the whole message and its envelope.
+struct NewQueued {
+    std::string sender;
+    std::string envid;
+    std::string ret;
+    bool smtputf8 = false;
+    bool eight_bit = false;
+    bool requiretls = false;
+    int64_t created_at = 0;
+    int64_t next_attempt = 0;
+    struct Recipient {
+        std::string address;
+        std::string orcpt;
+        std::string notify;
+    };
+    std::vector<Recipient> recipients;
+    std::string raw;
+};
+
+// The outcome of one delivery attempt for one recipient.
+struct RecipientUpdate {
+    std::string address;
+    QueueRecipient::State state = QueueRecipient::State::pending;
+    std::string last_reply;
+    std::string remote_mta;
+};
+
+class QueueStore {
+  public:
+    virtual ~QueueStore() = default;
+
+    // Stores the message and its recipients durably (this is the `250` of a
+    // relayed message). Errors: invalid without recipients.
+    virtual Result<QueueId> enqueue(const NewQueued& message) = 0;
+    // Claims up to `limit` messages with pending recipients whose next_attempt
+    // is at or before `now` and that are not claimed by anyone (or whose claim
+    // expired), for `owner` until `lease_until`. A claimed message is handed
+    // out once: the claim is what lets several processes or nodes share a
+    // queue. Oldest next_attempt first.
+    virtual Result<std::vector<QueuedMessage>> claim_due(std::string_view owner, int64_t now,
+                                                         int64_t lease_until,
+                                                         std::size_t limit) = 0;
+    // Drops every claim held by `owner` (a restarted server reclaims its work).
+    virtual Status release_claims(std::string_view owner) = 0;
+    // The earliest next_attempt among unclaimed messages, or nullopt when
+    // there is none.
+    virtual Result<std::optional<int64_t>> next_due() = 0;
+    virtual Result<std::string> read_queued(QueueId id) = 0;  // the raw message; not_found
+
+    // Records an attempt: each named recipient's new state and reply (its
+    // attempt count grows by one), then the message's next attempt time, and
+    // releases the claim. A message with no pending recipient left is removed
+    // with its bytes. not_found if the message is gone (deleted meanwhile).
+    virtual Status record_attempt(QueueId id, const std::vector<RecipientUpdate>& updates,
+                                  int64_t next_attempt) = 0;
+    virtual Status set_delay_notified(QueueId id, int64_t when) = 0;
+
+    // Operators' view and actions (`tern queue ...`).
+    virtual Result<std::vector<QueuedMessage>> list_queue() = 0;
+    virtual Result<QueuedMessage> get_queued(QueueId id) = 0;  // not_found
+    virtual Status delete_queued(QueueId id) = 0;              // not_found
+    // Sets next_attempt of one message (or every message when id is 0) to
+    // `when`; returns how many messages changed.
+    virtual Result<std::size_t> reschedule(QueueId id, int64_t when) = 0;
+};
+
 // ---- the whole store -----------------------------------------------------------------
 
-class Store : public AccountStore, public MailboxStore, public MessageStore, public ChangeNotifier {
+class Store : public AccountStore,
+              public MailboxStore,
+              public MessageStore,
+              public QueueStore,
+              public ChangeNotifier {
   public:
     // Waits for queued writes and makes everything durable; later calls fail.
     virtual void close() = 0;

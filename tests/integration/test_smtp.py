@@ -18,7 +18,7 @@ import unittest
 import harness
 from harness import LineClient, Tern
 
-ADDED_FIELDS = re.compile(rb"(Return-Path|Delivered-To|Received|Message-ID|Date):")
+ADDED_FIELDS = re.compile(rb"(Return-Path|Delivered-To|Received|Authentication-Results|Message-ID|Date):")
 
 
 def tls_context():

@@ -111,7 +111,7 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalModeWithASchemaVersion) {
         return out;
     };
     EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(one("SELECT max(version) FROM schema_version"), "1");
+    EXPECT_EQ(one("SELECT max(version) FROM schema_version"), "3");
     sqlite3_close(db);
 }
 
@@ -127,6 +127,32 @@ TEST_F(SqliteStoreTest, ANewerSchemaIsRefused) {
     auto reopened = open_sqlite(options);
     ASSERT_FALSE(reopened.ok());
     EXPECT_EQ(reopened.error().code, Errc::invalid);
+}
+
+TEST_F(SqliteStoreTest, MigrationFromVersion2ComputesCrlfSizes) {
+    NewMessage m;
+    m.raw = "Subject: bare\nx: y\r\n\nbody\n";  // three bare LFs
+    m.targets.push_back({inbox_, {}});
+    ASSERT_TRUE(store_->append(m).ok());
+    store_->close();
+    // Turn the file back into a version 2 database.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "ALTER TABLE messages DROP COLUMN crlf_size;"
+                           "UPDATE schema_version SET version=2",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    SqliteOptions options;
+    options.path = db_path();
+    auto reopened = open_sqlite(options);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+    auto list = (*reopened)->list_messages(inbox_);
+    ASSERT_TRUE(list.ok());
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_EQ(list->front().size, m.raw.size());
+    EXPECT_EQ(list->front().crlf_size, m.raw.size() + 3);
 }
 
 TEST_F(SqliteStoreTest, MissingFileWithoutCreateIsNotFound) {

@@ -58,6 +58,24 @@ TEST_P(StoreConformance, AppendToSeveralTargetsStoresTheBytesOnce) {
     EXPECT_EQ(store_->read_blob(*blobs.begin() + 1000).error().code, Errc::not_found);
 }
 
+TEST_P(StoreConformance, MessagesKnowTheirCrlfSize) {
+    Account a = make_account("crlf@example.org");
+    const MailboxId inbox = mailbox_id(a.id, "INBOX");
+    const MailboxId archive = mailbox_id(a.id, "Archive");
+    const std::string lf = "Subject: x\n\nline\nline\r\n";  // 3 bare LFs
+    const uint32_t uid = put(inbox, lf);
+    const uint32_t crlf_uid = put(inbox, "Subject: y\r\n\r\nok\r\n");
+    EXPECT_EQ(store_->get_message(inbox, uid)->crlf_size, lf.size() + 3);
+    EXPECT_EQ(store_->get_message(inbox, crlf_uid)->crlf_size,
+              store_->get_message(inbox, crlf_uid)->size);
+    auto copied = store_->copy_messages(inbox, {uid}, archive);
+    ASSERT_TRUE(copied.ok());
+    ASSERT_EQ(copied->size(), 1u);
+    EXPECT_EQ(store_->get_message(archive, copied->front().second)->crlf_size, lf.size() + 3);
+    reopen();
+    EXPECT_EQ(store_->list_messages(inbox)->front().crlf_size, lf.size() + 3);
+}
+
 TEST_P(StoreConformance, AppendRejectsBadInputAndStoresNothing) {
     Account a = make_account("a@example.org");
     const MailboxId inbox = mailbox_id(a.id, "INBOX");

@@ -11,6 +11,10 @@
 //   @end eof|timeout|shutdown|error   what reads report once input runs out
 //   @remote-ip 192.0.2.10             the client's address (the default)
 //   @chunk N            at most N octets per read (1: byte by byte)
+//   @dns TXT name text...   DNS data for SPF, DKIM and DMARC (an in-memory
+//   @dns A name address     resolver shared by the script's connections;
+//   @dns timeout name       names are case-insensitive). The DMARC Public
+//                           Suffix List has the one rule "test".
 //   @expect-closed      the server ends the session itself (QUIT, 421...)
 //                       before reading to the end of the input; without
 //                       it, the session must read all input and still be
@@ -27,6 +31,7 @@
 
 #include "base/log.hpp"
 #include "smtp/server/smtp_server.hpp"
+#include "testing/memory_resolver.hpp"
 #include "testing/memory_stream.hpp"
 #include "testing/run_task.hpp"
 #include "tests/transcripts/script_stream.hpp"
@@ -92,6 +97,8 @@ Status apply_connection_directive(const Directive& d, ConnectionSetup& s) {
         if (arg().empty() || arg().find_first_not_of("0123456789") != std::string::npos)
             return bad("expected a number");
         s.chunk = std::stoul(arg());
+    } else if (d.name == "dns") {
+        // Handled by apply_dns(); nothing to set up per connection.
     } else if (d.name == "expect-closed") {
         s.expect_closed = true;
     } else {
@@ -100,13 +107,41 @@ Status apply_connection_directive(const Directive& d, ConnectionSetup& s) {
     return {};
 }
 
+// @dns TYPE name data: records for the in-memory resolver.
+Status apply_dns(const Directive& d, MemoryResolver& dns) {
+    auto bad = [&](std::string_view what) {
+        return fail(Errc::invalid,
+                    "line " + std::to_string(d.line) + ": @dns: " + std::string(what));
+    };
+    if (d.args.size() < 2) return bad("expected TYPE name [data]");
+    const std::string& type = d.args[0];
+    const std::string& name = d.args[1];
+    if (type == "timeout") {
+        dns.add_timeout(name);
+        return {};
+    }
+    if (d.args.size() < 3) return bad("expected TYPE name data");
+    if (type == "TXT") {
+        auto text = directive_tail(d, 2);
+        if (!text) return bad(text.error().message);
+        dns.add_txt(name, *text);
+    } else if (type == "A") {
+        if (!dns::IpAddress::parse(d.args[2])) return bad("not an IP address");
+        dns.add_a(name, d.args[2]);
+    } else {
+        return bad("expected TXT, A or timeout");
+    }
+    return {};
+}
+
 // Runs one connection of the script; returns the first problem found.
-std::optional<std::string> run_connection(World& world, const Transcript& t,
+std::optional<std::string> run_connection(World& world, MemoryResolver& dns, const Transcript& t,
                                           const ScriptConnection& sc, int index) {
     ConnectionSetup setup;
     for (const Directive& d : sc.directives) {
         Status st = World::is_setup(d)   ? world.apply(d)
                     : World::is_check(d) ? Status()
+                    : d.name == "dns"    ? apply_dns(d, dns)
                                          : apply_connection_directive(d, setup);
         if (!st) return t.name + ": " + st.error().message;
     }
@@ -125,7 +160,10 @@ std::optional<std::string> run_connection(World& world, const Transcript& t,
         port,   setup.implicit_tls};
     config::ConfigHolder holder(*cfg);
     smtp::SendRateLimiter send_rate;
-    smtp::SessionDeps deps{holder, world.store(), world.auth(), world.blocking(), send_rate};
+    queue::Wakeup wakeup;
+    static const auto psl = mailauth::dmarc::PublicSuffixList::parse("test\n");
+    smtp::SessionDeps deps{holder,    world.store(), world.auth(), world.blocking(),
+                           send_rate, wakeup,        dns,          psl};
     smtp::ListenerOptions options;
     options.submission = submission;
     options.starttls_offered = !setup.implicit_tls;
@@ -154,8 +192,10 @@ TEST_P(SmtpTranscript, Replays) {
     World world;
     Status opened = world.open();
     ASSERT_TRUE(opened) << opened.error().message;
+    MemoryResolver dns;
     for (std::size_t i = 0; i < script->connections.size(); ++i) {
-        auto problem = run_connection(world, *script, script->connections[i], static_cast<int>(i));
+        auto problem =
+            run_connection(world, dns, *script, script->connections[i], static_cast<int>(i));
         ASSERT_FALSE(problem) << *problem;
     }
 }

@@ -134,6 +134,7 @@ enum class StatusItem {
     recent,
     highestmodseq,
     appendlimit,
+    deleted_storage,  // RFC 9208: size of the \Deleted messages, KiB
 };
 std::string_view to_string(StatusItem item);
 

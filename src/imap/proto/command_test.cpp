@@ -125,10 +125,13 @@ TEST(ParseCommand, ListExtendedOptions) {
 TEST(ParseCommand, StatusItems) {
     auto a = args_of<StatusArgs>(
         "a STATUS x (messages uidnext uidvalidity unseen deleted size "
-        "recent highestmodseq appendlimit)");
-    EXPECT_EQ(a.items.size(), 9u);
+        "recent highestmodseq appendlimit deleted-storage)");
+    EXPECT_EQ(a.items.size(), 10u);
     EXPECT_EQ(a.items[5], StatusItem::size);
     EXPECT_EQ(to_string(a.items[7]), "HIGHESTMODSEQ");
+    // RFC 9208: DELETED-STORAGE, for QUOTA=RES-STORAGE.
+    EXPECT_EQ(a.items[9], StatusItem::deleted_storage);
+    EXPECT_EQ(to_string(a.items[9]), "DELETED-STORAGE");
 }
 
 TEST(ParseCommand, AppendMessagesFlagsDatesAndLiteralKinds) {

@@ -14,16 +14,17 @@ Failure bad(std::string message) {
     return fail(Errc::invalid, std::move(message));
 }
 
-constexpr std::array<std::pair<std::string_view, StatusItem>, 9> kStatusItems{{
+constexpr std::array<std::pair<std::string_view, StatusItem>, 10> kStatusItems{{
     {"MESSAGES", StatusItem::messages},
     {"UIDNEXT", StatusItem::uidnext},
     {"UIDVALIDITY", StatusItem::uidvalidity},
     {"UNSEEN", StatusItem::unseen},
-    {"DELETED", StatusItem::deleted},              // RFC 9051 6.3.11
-    {"SIZE", StatusItem::size},                    // RFC 8438 STATUS=SIZE
-    {"RECENT", StatusItem::recent},                // RFC 3501 6.3.10
-    {"HIGHESTMODSEQ", StatusItem::highestmodseq},  // RFC 7162 3.1.6
-    {"APPENDLIMIT", StatusItem::appendlimit},      // RFC 7889 3.2
+    {"DELETED", StatusItem::deleted},                  // RFC 9051 6.3.11
+    {"SIZE", StatusItem::size},                        // RFC 8438 STATUS=SIZE
+    {"RECENT", StatusItem::recent},                    // RFC 3501 6.3.10
+    {"HIGHESTMODSEQ", StatusItem::highestmodseq},      // RFC 7162 3.1.6
+    {"APPENDLIMIT", StatusItem::appendlimit},          // RFC 7889 3.2
+    {"DELETED-STORAGE", StatusItem::deleted_storage},  // RFC 9208 (QUOTA=RES-STORAGE)
 }};
 
 // RFC 7162 3.2.5.2: "(" uidvalidity SP modseq [SP known-uids]

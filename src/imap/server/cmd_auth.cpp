@@ -14,7 +14,8 @@ const char kPrivacy[] = "PRIVACYREQUIRED";
 }  // namespace
 
 std::string Session::capabilities() const {
-    std::string caps = "IMAP4rev1";
+    // RFC 9051 7.2.2: a server that speaks both revisions lists both.
+    std::string caps = "IMAP4rev1 IMAP4rev2";
     if (state_ == State::not_authenticated) {
         if (options_.starttls_offered && conn_.stream.tls_available() && !conn_.stream.tls_active())
             caps += " STARTTLS";
@@ -28,7 +29,10 @@ std::string Session::capabilities() const {
     }
     caps +=
         " LITERAL+ ENABLE ID IDLE UIDPLUS MOVE UNSELECT CHILDREN NAMESPACE SPECIAL-USE "
-        "LIST-EXTENDED LIST-STATUS STATUS=SIZE";
+        "LIST-EXTENDED LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN "
+        "QUOTA QUOTA=RES-STORAGE";
+    // RFC 7889 2: APPENDLIMIT=<n>, the same limit for every mailbox.
+    caps += " APPENDLIMIT=" + std::to_string(append_limit());
     return caps;
 }
 
@@ -198,9 +202,25 @@ net::Task<void> Session::cmd_id(const Command& c) {
 }
 
 net::Task<void> Session::cmd_enable(const Command& c) {
-    // RFC 5161 3.1: list only what was enabled. None of CONDSTORE, QRESYNC,
-    // UTF8=ACCEPT or IMAP4rev2 is implemented yet, so nothing is.
-    reply(untagged("ENABLED"));
+    const auto& args = std::get<EnableArgs>(c.args);
+    // RFC 5161 3.1: ENABLED lists what this command enabled; unknown names
+    // and extensions already on are left out. UTF8=ACCEPT is not offered.
+    std::string line = "ENABLED";
+    for (const auto& name : args.capabilities) {
+        if (name == "CONDSTORE" && !condstore_) {
+            condstore_ = true;
+            line += " CONDSTORE";
+        } else if (name == "QRESYNC" && !qresync_) {
+            // RFC 7162 3.2.3: enabling QRESYNC enables CONDSTORE too.
+            qresync_ = true;
+            condstore_ = true;
+            line += " QRESYNC";
+        } else if (name == "IMAP4REV2" && !rev2_) {
+            rev2_ = true;  // RFC 9051 6.3.1
+            line += " IMAP4rev2";
+        }
+    }
+    reply(untagged(line));
     ok(c, "ENABLE completed");
     co_return;
 }

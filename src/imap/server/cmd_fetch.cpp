@@ -15,8 +15,8 @@ constexpr std::size_t kFlushAt = 256u << 10;
 
 net::Task<void> Session::cmd_fetch(const Command& c) {
     const auto& args = std::get<FetchArgs>(c.args);
-    if (args.changed_since || args.vanished) {
-        bad(c, "CONDSTORE and QRESYNC are not supported");
+    if (args.vanished && !qresync_) {
+        bad(c, "VANISHED needs ENABLE QRESYNC");  // RFC 7162 3.2.6
         co_return;
     }
     if (!sequence_valid(args.set, c.uid)) {
@@ -26,16 +26,44 @@ net::Task<void> Session::cmd_fetch(const Command& c) {
     std::vector<FetchItem> items = args.items;
     bool has_uid = false;
     bool has_flags = false;
+    bool has_modseq = false;
     for (const auto& i : items) {
         has_uid = has_uid || i.attr == FetchAttr::uid;
         has_flags = has_flags || i.attr == FetchAttr::flags;
+        has_modseq = has_modseq || i.attr == FetchAttr::modseq;
     }
     // RFC 9051 6.4.9: UID FETCH always returns the UID.
     if (c.uid && !has_uid) items.insert(items.begin(), FetchItem{FetchAttr::uid, false, {}, {}});
+    // RFC 7162 3.1: FETCH MODSEQ or CHANGEDSINCE enables CONDSTORE; RFC 7162
+    // 3.1.4.1: CHANGEDSINCE implies the MODSEQ item.
+    if (has_modseq || args.changed_since) condstore_ = true;
+    if (args.changed_since && !has_modseq)
+        items.push_back(FetchItem{FetchAttr::modseq, false, {}, {}});
 
     std::vector<std::uint32_t> seqs;
-    for (auto seq : map_.resolve(args.set, c.uid))
-        if (!map_.vanished(seq)) seqs.push_back(seq);
+    for (auto seq : resolve(args.set, c.uid)) {
+        if (map_.vanished(seq)) continue;
+        // RFC 7162 3.1.4.1: only messages changed after the given modseq.
+        if (args.changed_since && map_.at(seq).modseq <= *args.changed_since) continue;
+        seqs.push_back(seq);
+    }
+    if (args.vanished) {
+        // RFC 7162 3.2.6: the UIDs of the set expunged since CHANGEDSINCE,
+        // as VANISHED (EARLIER), before the FETCH responses.
+        Result<std::vector<std::uint32_t>> gone = fail(Errc::internal, "not run");
+        const store::MailboxId id = selected_->id;
+        const std::uint64_t since = *args.changed_since;
+        std::function<void()> job = [&] { gone = deps_.store.expunged_since(id, since); };
+        co_await run_job(job);
+        if (!gone) {
+            store_failed(c, gone.error());
+            co_return;
+        }
+        const std::uint32_t highest = map_.empty() ? 0 : map_.at(map_.size()).uid;
+        auto vanished =
+            args.set.saved ? std::vector<std::uint32_t>{} : uids_in_set(*gone, args.set, highest);
+        if (!vanished.empty()) reply("* VANISHED (EARLIER) " + uid_set_text(vanished) + "\r\n");
+    }
 
     // RFC 9051 6.4.5: BODY[...] without .PEEK sets \Seen; the new flags are
     // reported in the same FETCH response.

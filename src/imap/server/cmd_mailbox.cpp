@@ -4,6 +4,8 @@
 //
 // Every name is looked up within the logged-in account only: the account id
 // goes with every store call, so no name can reach another user's mail.
+#include <algorithm>
+
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "imap/server/list_match.hpp"
@@ -176,6 +178,7 @@ Result<std::string> Session::status_items(const store::Mailbox& box,
     auto st = deps_.store.mailbox_status(box.id);
     if (!st) return st.failure();
     std::optional<std::uint32_t> deleted;
+    std::uint64_t deleted_bytes = 0;
     std::string out;
     for (auto item : items) {
         if (!out.empty()) out += ' ';
@@ -204,17 +207,25 @@ Result<std::string> Session::status_items(const store::Mailbox& box,
                 out += std::to_string(st->highest_modseq);
                 break;
             case StatusItem::appendlimit:
-                out += "NIL";
-                break;  // RFC 7889 4: no limit per mailbox
+                // RFC 7889 3.2: the same limit as the capability.
+                out += std::to_string(append_limit());
+                break;
             case StatusItem::deleted:
+            case StatusItem::deleted_storage:
                 if (!deleted) {
                     auto list = deps_.store.list_messages(box.id);
                     if (!list) return list.failure();
                     deleted = 0;
-                    for (const auto& m : *list)
-                        if (has_flag(m.flags, "\\Deleted")) ++*deleted;
+                    for (const auto& m : *list) {
+                        if (!has_flag(m.flags, "\\Deleted")) continue;
+                        ++*deleted;
+                        deleted_bytes += m.size;
+                    }
                 }
-                out += std::to_string(*deleted);
+                // RFC 9208: DELETED-STORAGE is in the STORAGE unit, KiB,
+                // rounded up so a client never expects to free too much.
+                out += std::to_string(item == StatusItem::deleted ? *deleted
+                                                                  : (deleted_bytes + 1023) / 1024);
                 break;
         }
     }
@@ -223,6 +234,10 @@ Result<std::string> Session::status_items(const store::Mailbox& box,
 
 net::Task<void> Session::cmd_status(const Command& c) {
     const auto& args = std::get<StatusArgs>(c.args);
+    // RFC 7162 3.1: STATUS (HIGHESTMODSEQ) enables CONDSTORE.
+    if (std::find(args.items.begin(), args.items.end(), StatusItem::highestmodseq) !=
+        args.items.end())
+        condstore_ = true;
     const store::AccountId account = account_->id;
     Result<std::string> items = fail(Errc::internal, "not run");
     std::function<void()> job = [&] {
@@ -239,7 +254,7 @@ net::Task<void> Session::cmd_status(const Command& c) {
         co_return;
     }
     std::string line = "STATUS ";
-    append_mailbox(line, args.mailbox);
+    append_mailbox(line, args.mailbox, rev2_);
     reply(untagged(line + " (" + *items + ")"));
     ok(c, "STATUS completed");
 }

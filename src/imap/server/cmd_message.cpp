@@ -1,7 +1,9 @@
 // Commands that change messages: APPEND (RFC 9051 6.3.12, MULTIAPPEND RFC
 // 3502, APPENDUID RFC 4315 3), STORE (6.4.6), COPY (6.4.7), MOVE (RFC 6851)
 // and their UID forms (6.4.9, COPYUID RFC 4315 3).
+#include <algorithm>
 #include <ctime>
+#include <iterator>
 
 #include "base/log.hpp"
 #include "imap/server/session.hpp"
@@ -25,7 +27,8 @@ std::string uid_set_text(const std::vector<std::uint32_t>& uids) {
 }
 
 bool Session::sequence_valid(const SequenceSet& set, bool uid) const {
-    if (uid || set.saved) return !set.saved;  // "$" needs SEARCHRES, not offered
+    // RFC 5182 2.1: "$" is always valid; it may name no message at all.
+    if (uid || set.saved) return true;
     // RFC 9051 6.4.8: a message number above the count is an error (BAD);
     // "*" is always valid, even in an empty mailbox it names nothing.
     for (const auto& r : set.ranges)
@@ -103,10 +106,6 @@ net::Task<void> Session::cmd_append(const Command& c) {
 
 net::Task<void> Session::cmd_store(const Command& c) {
     const auto& args = std::get<StoreArgs>(c.args);
-    if (args.unchanged_since) {
-        bad(c, "CONDSTORE is not supported");
-        co_return;
-    }
     if (!sequence_valid(args.set, c.uid)) {
         bad(c, "invalid message sequence number");
         co_return;
@@ -124,16 +123,36 @@ net::Task<void> Session::cmd_store(const Command& c) {
         }
         flags.push_back(std::move(*flag));
     }
+    if (args.unchanged_since) condstore_ = true;  // RFC 7162 3.1
     std::vector<std::uint32_t> uids;
-    for (auto seq : map_.resolve(args.set, c.uid))
+    for (auto seq : resolve(args.set, c.uid))
         if (!map_.vanished(seq)) uids.push_back(map_.at(seq).uid);
     const store::FlagOp op = args.mode == StoreMode::add      ? store::FlagOp::add
                              : args.mode == StoreMode::remove ? store::FlagOp::remove
                                                               : store::FlagOp::replace;
     Result<std::vector<store::Message>> after = std::vector<store::Message>{};
+    std::vector<std::uint32_t> modified;  // UIDs that failed UNCHANGEDSINCE
     const store::MailboxId id = selected_->id;
+    const auto since = args.unchanged_since;
     std::function<void()> job = [&] {
-        after = deps_.store.store_flags(id, uids, op, flags, std::nullopt);
+        if (since) {
+            // RFC 7162 3.1.3: a message whose modseq is above UNCHANGEDSINCE
+            // is left alone and reported in [MODIFIED]; the store checks
+            // again inside its transaction, so a race only leaves a message
+            // unchanged, never wrongly changed.
+            auto later = deps_.store.changed_since(id, *since);
+            if (!later) {
+                after = later.failure();
+                return;
+            }
+            for (const auto& m : *later)
+                if (std::binary_search(uids.begin(), uids.end(), m.uid)) modified.push_back(m.uid);
+            std::vector<std::uint32_t> rest;
+            std::set_difference(uids.begin(), uids.end(), modified.begin(), modified.end(),
+                                std::back_inserter(rest));
+            uids = std::move(rest);
+        }
+        if (!uids.empty()) after = deps_.store.store_flags(id, uids, op, flags, since);
     };
     if (!uids.empty()) co_await run_job(job);
     if (!after) {
@@ -143,11 +162,30 @@ net::Task<void> Session::cmd_store(const Command& c) {
     for (auto& m : *after) {
         const std::uint32_t seq = map_.seq_of(m.uid);
         if (!seq) continue;
+        const bool changed = m.modseq != map_.at(seq).modseq;
         map_.at(seq) = m;
-        // RFC 9051 6.4.6: the new flags, unless .SILENT; UID forms carry UID.
-        if (!args.silent) reply(fetch_flags_line(seq, m));
+        if (!args.silent) {
+            // RFC 9051 6.4.6: the new flags, unless .SILENT; UID forms carry UID.
+            reply(flags_update(seq, m));
+        } else if (condstore_ && changed) {
+            // RFC 7162 3.1.3: even with .SILENT the new MODSEQ is sent, so
+            // the client's cache knows the message moved on.
+            reply("* " + std::to_string(seq) + " FETCH (" +
+                  (c.uid ? "UID " + std::to_string(m.uid) + " " : std::string()) + "MODSEQ (" +
+                  std::to_string(m.modseq) + "))\r\n");
+        }
     }
-    ok(c, c.uid ? "UID STORE completed" : "STORE completed");
+    std::optional<ResponseCode> code;
+    if (!modified.empty()) {
+        // RFC 7162 3.1.3: [MODIFIED set] names them by UID for UID STORE,
+        // by message number otherwise.
+        std::vector<std::uint32_t> names;
+        for (auto uid : modified)
+            names.push_back(c.uid ? uid : map_.seq_of(uid));
+        std::sort(names.begin(), names.end());
+        code = ResponseCode{"MODIFIED", uid_set_text(names)};
+    }
+    ok(c, c.uid ? "UID STORE completed" : "STORE completed", code);
 }
 
 net::Task<void> Session::cmd_copy(const Command& c) {
@@ -164,7 +202,7 @@ net::Task<void> Session::cmd_copy(const Command& c) {
         co_return;
     }
     std::vector<std::uint32_t> uids;
-    for (auto seq : map_.resolve(args.set, c.uid))
+    for (auto seq : resolve(args.set, c.uid))
         if (!map_.vanished(seq)) uids.push_back(map_.at(seq).uid);
     const store::AccountId account = account_->id;
     const store::MailboxId from = selected_->id;

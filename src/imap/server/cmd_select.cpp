@@ -1,9 +1,12 @@
 // The selected state: SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3), CLOSE
 // (6.4.1), UNSELECT (RFC 3691), EXPUNGE (6.4.3), UID EXPUNGE (RFC 4315 2.1)
-// and CHECK (RFC 3501 6.4.1).
+// and CHECK (RFC 3501 6.4.1), with the CONDSTORE/QRESYNC parameters of
+// SELECT (RFC 7162 3.1.8, 3.2.5) and the IMAP4rev2 SELECT responses.
+#include <algorithm>
 #include <set>
 
 #include "base/log.hpp"
+#include "imap/server/list_match.hpp"
 #include "imap/server/session.hpp"
 #include "imap/server/util.hpp"
 
@@ -11,6 +14,7 @@ namespace tern::imap {
 
 void Session::unselect() {
     selected_.reset();
+    saved_uids_.clear();  // RFC 5182 2.1: "$" does not outlive the mailbox
     map_.reset({});
     read_only_ = false;
     if (state_ == State::selected) state_ = State::authenticated;
@@ -18,10 +22,12 @@ void Session::unselect() {
 
 net::Task<void> Session::cmd_select(const Command& c) {
     const auto& args = std::get<SelectArgs>(c.args);
-    if (args.condstore || args.qresync) {
-        bad(c, "CONDSTORE and QRESYNC are not supported");
+    if (args.qresync && !qresync_) {
+        // RFC 7162 3.2.5: QRESYNC parameters need ENABLE QRESYNC first.
+        bad(c, "QRESYNC is not enabled");
         co_return;
     }
+    if (args.condstore) condstore_ = true;  // RFC 7162 3.1.8
     const bool examine = c.name == CommandName::examine;
     if (state_ == State::selected) {
         // RFC 9051 7.1: CLOSED tells the client the old mailbox is gone
@@ -33,9 +39,18 @@ net::Task<void> Session::cmd_select(const Command& c) {
     const store::AccountId account = account_->id;
     Result<store::Mailbox> box = fail(Errc::internal, "not run");
     Result<std::vector<store::Message>> messages = fail(Errc::internal, "not run");
+    bool has_children = false;
     std::function<void()> job = [&] {
         box = deps_.store.find_mailbox(account, args.mailbox);
         if (box) messages = deps_.store.list_messages(box->id);
+        if (box && rev2_) {
+            // For the LIST response of an IMAP4rev2 SELECT (RFC 9051 6.3.2).
+            auto all = deps_.store.list_mailboxes(account);
+            const std::string prefix = box->name + std::string(1, kDelimiter);
+            if (all)
+                for (const auto& b : *all)
+                    if (b.name.starts_with(prefix)) has_children = true;
+        }
     };
     changed_->store(false);
     co_await run_job(job);
@@ -68,8 +83,18 @@ net::Task<void> Session::cmd_select(const Command& c) {
     // RFC 9051 6.3.2 / RFC 3501 6.3.1: the required untagged responses.
     reply(untagged("FLAGS " + flag_list(flags)));
     reply(untagged(std::to_string(map_.size()) + " EXISTS"));
-    reply(untagged("0 RECENT"));  // RFC 3501 7.3.2; \Recent is not kept
-    if (first_unseen)
+    if (rev2_) {
+        // RFC 9051 6.3.2: a LIST response with the mailbox's attributes
+        // instead of RECENT and UNSEEN, which IMAP4rev2 dropped (Appendix E).
+        std::vector<std::string> attrs = {has_children ? "\\HasChildren" : "\\HasNoChildren"};
+        if (!box->special_use.empty()) attrs.push_back(box->special_use);
+        std::string line = "LIST " + flag_list(attrs) + " \"/\" ";
+        append_mailbox(line, box->name, true);
+        reply(untagged(line));
+    } else {
+        reply(untagged("0 RECENT"));  // RFC 3501 7.3.2; \Recent is not kept
+    }
+    if (first_unseen && !rev2_)
         reply(untagged_status(Condition::ok, "first unseen",
                               ResponseCode{"UNSEEN", std::to_string(first_unseen)}));
     reply(untagged_status(Condition::ok, "UIDs valid",
@@ -83,6 +108,8 @@ net::Task<void> Session::cmd_select(const Command& c) {
     permanent.insert(permanent.size() - 1, " \\*");  // RFC 9051 7.1: new keywords allowed
     reply(untagged_status(Condition::ok, examine ? "read-only mailbox" : "flags permitted",
                           ResponseCode{"PERMANENTFLAGS", examine ? "()" : permanent}));
+    if (args.qresync && args.qresync->uidvalidity == box->uid_validity)
+        co_await qresync_report(*args.qresync);
     log::info("imap.select")
         .kv("sid", conn_.session_id)
         .kv("mailbox", box->name)
@@ -100,7 +127,10 @@ Status Session::expunge_deleted(const std::optional<SequenceSet>& uids) {
     for (std::uint32_t seq = 1; seq <= map_.size(); ++seq) {
         const auto& m = map_.at(seq);
         if (!has_flag(m.flags, "\\Deleted")) continue;
-        if (uids && !uids->contains(m.uid, max_uid)) continue;
+        if (uids && uids->saved &&
+            !std::binary_search(saved_uids_.begin(), saved_uids_.end(), m.uid))
+            continue;
+        if (uids && !uids->saved && !uids->contains(m.uid, max_uid)) continue;
         doomed.push_back(m.uid);
     }
     if (doomed.empty()) return {};
@@ -157,7 +187,18 @@ net::Task<void> Session::cmd_expunge(const Command& c) {
     std::string expunged;
     co_await sync_into(expunged, true);
     reply(expunged);
-    ok(c, c.uid ? "UID EXPUNGE completed" : "EXPUNGE completed");
+    std::optional<ResponseCode> code;
+    if (condstore_) {
+        // RFC 7162: once CONDSTORE is on, the tagged OK of EXPUNGE carries
+        // the mailbox's new HIGHESTMODSEQ, so the client's cache stays exact
+        // without a STATUS.
+        Result<store::Mailbox> box = fail(Errc::internal, "not run");
+        const store::MailboxId id = selected_->id;
+        std::function<void()> box_job = [&] { box = deps_.store.get_mailbox(id); };
+        co_await run_job(box_job);
+        if (box) code = ResponseCode{"HIGHESTMODSEQ", std::to_string(box->highest_modseq)};
+    }
+    ok(c, c.uid ? "UID EXPUNGE completed" : "EXPUNGE completed", code);
 }
 
 net::Task<void> Session::cmd_check(const Command& c) {

@@ -43,6 +43,15 @@ std::vector<std::uint32_t> MessageMap::resolve(const SequenceSet& set, bool uid)
     return out;
 }
 
+std::vector<std::uint32_t> MessageMap::resolve_uids(const std::vector<std::uint32_t>& uids) const {
+    std::vector<std::uint32_t> out;
+    for (auto uid : uids)
+        if (auto seq = seq_of(uid)) out.push_back(seq);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 MapUpdates MessageMap::reconcile(std::vector<store::Message> fresh, bool allow_expunge) {
     MapUpdates up;
     std::vector<store::Message> merged;
@@ -66,6 +75,7 @@ MapUpdates MessageMap::reconcile(std::vector<store::Message> fresh, bool allow_e
             ++j;
         } else if (allow_expunge) {
             up.expunged.push_back(old_seq);
+            up.expunged_uids.push_back(old.uid);
         } else {
             merged.push_back(std::move(old));
             merged_vanished.push_back(true);

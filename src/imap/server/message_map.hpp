@@ -15,6 +15,8 @@
 // FETCH, STORE or SEARCH), reconcile(fresh, false) keeps the vanished
 // messages in the map so numbers stay stable; they are reported later.
 //
+// expunged_uids names the same messages by UID, for VANISHED (RFC 7162
+// 3.2.10).
 // resolve() turns a sequence set into sequence numbers (ascending, unique),
 // reading it as UIDs for UID commands; "*" is the largest number in use
 // (RFC 9051 6.4.8 / 9). An empty mailbox resolves every set to nothing.
@@ -30,7 +32,8 @@
 namespace tern::imap {
 
 struct MapUpdates {
-    std::vector<std::uint32_t> expunged;  // highest first
+    std::vector<std::uint32_t> expunged;       // highest first
+    std::vector<std::uint32_t> expunged_uids;  // the same messages' UIDs, ascending
     std::optional<std::uint32_t> exists;
     std::vector<std::uint32_t> changed;  // ascending
 };
@@ -52,6 +55,9 @@ class MessageMap {
     bool has_vanished() const;
 
     std::vector<std::uint32_t> resolve(const SequenceSet& set, bool uid) const;
+    // The sequence numbers of the listed UIDs (ascending; UIDs not in the
+    // map are skipped): how "$" (RFC 5182) is resolved.
+    std::vector<std::uint32_t> resolve_uids(const std::vector<std::uint32_t>& uids) const;
     MapUpdates reconcile(std::vector<store::Message> fresh, bool allow_expunge);
 
   private:

@@ -1,5 +1,6 @@
 #include "imap/server/search_eval.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -96,11 +97,13 @@ Result<bool> search_matches(const SearchKey& key, const store::Message& m, Searc
             return !*a;
         }
         case SearchKeyType::sequence_set:
-            if (key.set.saved) return fail(Errc::denied, "SEARCHRES ($) is not supported");
-            return key.set.contains(ctx.seq, ctx.max_seq);
         case SearchKeyType::uid:
-            if (key.set.saved) return fail(Errc::denied, "SEARCHRES ($) is not supported");
-            return key.set.contains(m.uid, ctx.max_uid);
+            if (key.set.saved) {
+                // RFC 5182 2.1: "$" is the same messages in either position.
+                return ctx.saved && std::binary_search(ctx.saved->begin(), ctx.saved->end(), m.uid);
+            }
+            if (key.type == SearchKeyType::uid) return key.set.contains(m.uid, ctx.max_uid);
+            return key.set.contains(ctx.seq, ctx.max_seq);
         case SearchKeyType::answered:
             return flag("\\Answered");
         case SearchKeyType::deleted:

@@ -11,7 +11,8 @@
 // reads the message: a scan, not the full-text index the issue asks for.
 // SENTBEFORE/SENTON/SENTSINCE compare the calendar date written in the Date
 // header (a message without a readable one matches none of them). A "$" set
-// fails with Errc::denied (no SEARCHRES): the session answers NO [CANNOT].
+// (RFC 5182 2.1) matches the messages of ctx.saved, the saved result as
+// ascending UIDs, whether it stands as a sequence set or after UID.
 // \Recent is not kept: RECENT and NEW match nothing, OLD everything.
 //
 // Pure apart from ctx.raw(), which the caller provides to load the bytes.
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/result.hpp"
 #include "imap/proto/search_key.hpp"
@@ -31,7 +33,8 @@ struct SearchContext {
     std::uint32_t seq = 0;
     std::uint32_t max_seq = 0;
     std::uint32_t max_uid = 0;
-    std::int64_t now = 0;  // unix seconds, for OLDER/YOUNGER
+    std::int64_t now = 0;                               // unix seconds, for OLDER/YOUNGER
+    const std::vector<std::uint32_t>* saved = nullptr;  // "$": ascending UIDs
     // The message's raw bytes, or nullptr when they cannot be read.
     std::function<const std::string*()> raw;
 };

@@ -51,6 +51,9 @@ const Session::CommandSpec* Session::find_command(CommandName name) {
         {CommandName::store, &Session::cmd_store, kSelected, true},
         {CommandName::copy, &Session::cmd_copy, kSelected, false},
         {CommandName::move, &Session::cmd_copy, kSelected, false},
+        {CommandName::getquota, &Session::cmd_getquota, kIn, false},  // RFC 9208 4.1
+        {CommandName::getquotaroot, &Session::cmd_getquotaroot, kIn, false},
+        {CommandName::setquota, &Session::cmd_setquota, kIn, false},
     };
     for (const auto& spec : table)
         if (spec.name == name) return &spec;
@@ -153,7 +156,10 @@ net::Task<void> Session::run() {
             continue;
         }
         const auto& raw = std::get<RawCommand>(ri);
-        auto cmd = parse_command(raw.text);
+        // RFC 9051 5.1 / RFC 6855 3: after ENABLE IMAP4rev2 names are UTF-8.
+        ParseOptions parse_options;
+        parse_options.utf8 = rev2_;
+        auto cmd = parse_command(raw.text, parse_options);
         if (!cmd) {
             ++errors_;
             const auto tag = tag_of(raw.text);
@@ -207,13 +213,33 @@ net::Task<void> Session::sync_into(std::string& into, bool allow_expunge) {
         co_return;
     }
     const MapUpdates up = map_.reconcile(std::move(*fresh), allow_expunge);
-    for (auto seq : up.expunged)
-        into += "* " + std::to_string(seq) + " EXPUNGE\r\n";
+    if (qresync_) {
+        // RFC 7162 3.2.10: once QRESYNC is enabled, VANISHED replaces EXPUNGE.
+        if (!up.expunged_uids.empty())
+            into += "* VANISHED " + uid_set_text(up.expunged_uids) + "\r\n";
+    } else {
+        for (auto seq : up.expunged)
+            into += "* " + std::to_string(seq) + " EXPUNGE\r\n";
+    }
     if (up.exists) into += "* " + std::to_string(*up.exists) + " EXISTS\r\n";
     for (auto seq : up.changed)
-        into += fetch_flags_line(seq, map_.at(seq));
+        into += flags_update(seq, map_.at(seq));
     // Vanished messages not yet announced: look again at the next chance.
     if (!allow_expunge && map_.has_vanished()) changed_->store(true);
+}
+
+std::vector<std::uint32_t> Session::resolve(const SequenceSet& set, bool uid) const {
+    return set.saved ? map_.resolve_uids(saved_uids_) : map_.resolve(set, uid);
+}
+
+std::string Session::flags_update(std::uint32_t seq, const store::Message& m) const {
+    return fetch_flags_line(seq, m, condstore_);
+}
+
+std::uint64_t Session::append_limit() const {
+    // RFC 7889 2: the limit is what the literal reader enforces, so a client
+    // that respects it never meets [TOOBIG].
+    return reader_limits(*config_).max_literal_size;
 }
 
 net::Task<void> run_session(net::Connection& connection, ImapDeps deps,

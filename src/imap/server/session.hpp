@@ -12,9 +12,24 @@
 // literal limits and LITERAL+ discarding (imap/proto/reader.hpp).
 //
 // States (RFC 9051 3): not authenticated, authenticated, selected, logout.
-// Capabilities offered: IMAP4rev1 LITERAL+ SASL-IR ENABLE ID IDLE UIDPLUS MOVE
-// UNSELECT CHILDREN NAMESPACE SPECIAL-USE LIST-EXTENDED LIST-STATUS
-// STATUS=SIZE, STARTTLS and LOGINDISABLED before TLS, AUTH=PLAIN AUTH=LOGIN.
+// Capabilities offered: IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE
+// UIDPLUS MOVE UNSELECT CHILDREN NAMESPACE SPECIAL-USE LIST-EXTENDED
+// LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN QUOTA
+// QUOTA=RES-STORAGE APPENDLIMIT=<max literal>, STARTTLS and LOGINDISABLED
+// before TLS, AUTH=PLAIN AUTH=LOGIN.
+//
+// Per-session modes switched on by ENABLE (RFC 5161) or implicitly:
+//  - CONDSTORE (RFC 7162 3.1): by ENABLE, SELECT (CONDSTORE), FETCH MODSEQ or
+//    CHANGEDSINCE, SEARCH MODSEQ, STORE UNCHANGEDSINCE, STATUS HIGHESTMODSEQ;
+//    from then on unsolicited FETCH carries MODSEQ and EXPUNGE's OK carries
+//    HIGHESTMODSEQ;
+//  - QRESYNC (RFC 7162 3.2): by ENABLE only; implies CONDSTORE; expunges are
+//    reported as VANISHED, SELECT (QRESYNC ...) and UID FETCH (VANISHED) work;
+//  - IMAP4rev2 (RFC 9051): by ENABLE; SEARCH answers ESEARCH, SELECT sends no
+//    RECENT and no UNSEEN but a LIST of the mailbox, names are UTF-8.
+// SEARCHRES (RFC 5182): "$" is kept as UIDs, so expunges and renumbering
+// never make it point at other messages; it is emptied by SELECT, EXAMINE,
+// CLOSE, UNSELECT and by a SEARCH ... RETURN (SAVE) that fails.
 //
 // What it enforces, with the reply each rule gets:
 //  - LOGIN/AUTHENTICATE before TLS unless auth.allow_plaintext_without_tls:
@@ -29,17 +44,18 @@
 // ENVELOPE, BODY, BODYSTRUCTURE, BODY[section] and BINARY come from the mime
 // library, parsed per FETCH (not yet cached at delivery).
 // Not yet: the full-text index
-// (BODY/TEXT/header SEARCH keys scan the raw bytes), CONDSTORE/QRESYNC,
-// ESEARCH, SEARCHRES, SORT, THREAD, QUOTA, COMPRESS, MULTIAPPEND atomicity,
-// UTF8=ACCEPT and IMAP4rev2 (refused with BAD "not supported" or, for
-// ENABLE, not enabled).
+// (BODY/TEXT/header SEARCH keys scan the raw bytes), SORT, THREAD, COMPRESS,
+// MULTIAPPEND atomicity, UTF8=ACCEPT (refused with BAD "not supported" or,
+// for ENABLE, not enabled).
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "imap/proto/command.hpp"
 #include "imap/proto/reader.hpp"
@@ -91,6 +107,17 @@ class Session {
     // (EXPUNGE, EXISTS, FETCH FLAGS) to `into`.
     net::Task<void> sync_into(std::string& into, bool allow_expunge);
     void unselect();
+    // The sequence numbers a set names; "$" is the saved search result
+    // (RFC 5182 2.1), whether or not the command is a UID one.
+    std::vector<std::uint32_t> resolve(const SequenceSet& set, bool uid) const;
+    // "* n FETCH (UID u FLAGS (...) [MODSEQ (m)])": MODSEQ once CONDSTORE is
+    // on (RFC 7162 3.1.4 / 3.2.4).
+    std::string flags_update(std::uint32_t seq, const store::Message& m) const;
+    // RFC 7889: the largest message APPEND accepts (the literal limit).
+    std::uint64_t append_limit() const;
+    // QRESYNC after a SELECT (RFC 7162 3.2.5.1): VANISHED (EARLIER) and FETCH
+    // lines for what changed since the client's modseq.
+    net::Task<void> qresync_report(const QresyncParams& q);
     void store_failed(const Command& c, const Error& e);
     // RFC 9051 6.4.8: message numbers must exist; UID sets need not.
     bool sequence_valid(const SequenceSet& set, bool uid) const;
@@ -135,6 +162,10 @@ class Session {
     net::Task<void> cmd_fetch(const Command& c);
     // cmd_idle.cpp
     net::Task<void> cmd_idle(const Command& c);
+    // cmd_quota.cpp
+    net::Task<void> cmd_getquota(const Command& c);
+    net::Task<void> cmd_getquotaroot(const Command& c);
+    net::Task<void> cmd_setquota(const Command& c);
 
     net::Connection& conn_;
     ImapDeps deps_;
@@ -154,7 +185,11 @@ class Session {
     std::optional<store::Mailbox> selected_;
     bool read_only_ = false;
     MessageMap map_;
-    std::string current_command_;  // for logs
+    bool condstore_ = false;                 // RFC 7162 3.1
+    bool qresync_ = false;                   // RFC 7162 3.2
+    bool rev2_ = false;                      // RFC 9051, by ENABLE IMAP4rev2
+    std::vector<std::uint32_t> saved_uids_;  // RFC 5182 "$", ascending UIDs
+    std::string current_command_;            // for logs
 };
 
 }  // namespace tern::imap

@@ -24,9 +24,11 @@ std::string flag_list(const std::vector<std::string>& flags) {
     return out;
 }
 
-std::string fetch_flags_line(std::uint32_t seq, const store::Message& m) {
-    return "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
-           flag_list(m.flags) + ")\r\n";
+std::string fetch_flags_line(std::uint32_t seq, const store::Message& m, bool with_modseq) {
+    std::string line = "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) +
+                       " FLAGS " + flag_list(m.flags);
+    if (with_modseq) line += " MODSEQ (" + std::to_string(m.modseq) + ")";
+    return line + ")\r\n";
 }
 
 bool has_flag(const std::vector<std::string>& flags, std::string_view flag) {

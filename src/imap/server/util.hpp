@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "imap/proto/datetime.hpp"
 #include "imap/proto/reader.hpp"
+#include "imap/proto/sequence_set.hpp"
 #include "store/store.hpp"
 
 namespace tern::imap {
@@ -23,8 +24,9 @@ ReaderLimits reader_limits(const config::Config& config);
 std::size_t last_line_start(const std::string& out, std::size_t from);
 
 std::string flag_list(const std::vector<std::string>& flags);
-// "* <seq> FETCH (UID <uid> FLAGS (...))" CRLF: an unsolicited flag update.
-std::string fetch_flags_line(std::uint32_t seq, const store::Message& m);
+// "* <seq> FETCH (UID <uid> FLAGS (...))" CRLF: an unsolicited flag update;
+// with_modseq adds "MODSEQ (<m>)" (RFC 7162 3.1.4, once CONDSTORE is on).
+std::string fetch_flags_line(std::uint32_t seq, const store::Message& m, bool with_modseq = false);
 bool has_flag(const std::vector<std::string>& flags, std::string_view flag);
 
 // RFC 9051 2.3.2: the system flags a client may set (\Recent is not one).
@@ -54,4 +56,8 @@ Result<std::string> check_mailbox_name(std::string_view name);
 namespace tern::imap {
 // RFC 4315 4: "1:3,7", consecutive UIDs folded into ranges; uids ascending.
 std::string uid_set_text(const std::vector<std::uint32_t>& uids);
+// The UIDs of `uids` that `set` names, "*" being the largest of highest_uid
+// and the UIDs given (cmd_condstore.cpp; for VANISHED (EARLIER)).
+std::vector<std::uint32_t> uids_in_set(const std::vector<std::uint32_t>& uids,
+                                       const SequenceSet& set, std::uint32_t highest_uid);
 }  // namespace tern::imap

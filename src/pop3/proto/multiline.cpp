@@ -1,5 +1,7 @@
 #include "pop3/proto/multiline.hpp"
 
+#include "base/strings.hpp"
+
 #include <cstring>
 
 namespace tern::pop3 {
@@ -35,16 +37,7 @@ void MultilineEncoder::finish(std::string& out) {
 }
 
 uint64_t crlf_size(std::string_view message) {
-    uint64_t size = message.size();
-    std::size_t pos = 0;
-    while (pos < message.size()) {
-        const void* lf = std::memchr(message.data() + pos, '\n', message.size() - pos);
-        if (!lf) break;
-        const std::size_t at = static_cast<const char*>(lf) - message.data();
-        if (at == 0 || message[at - 1] != '\r') ++size;
-        pos = at + 1;
-    }
-    return size;
+    return crlf_length(message);
 }
 
 std::string_view top_part(std::string_view message, uint64_t body_lines) {

@@ -17,14 +17,9 @@ Result<Maildrop> Maildrop::load(store::Store& store, store::AccountId account) {
         MaildropMessage mm;
         mm.uid = m.uid;
         mm.blob = m.blob;
-        auto raw = store.read_blob(m.blob);
-        if (!raw) {
-            // Expunged by another session since list_messages: skip it, as
-            // if it had gone just before the login.
-            if (raw.error().code == Errc::not_found) continue;
-            return raw.failure();
-        }
-        mm.size = crlf_size(*raw);
+        // The store keeps the CRLF size since delivery: no message is read
+        // at login (issue 5: sessions per second).
+        mm.size = m.crlf_size;
         drop.messages_.push_back(mm);
     }
     return drop;

@@ -8,12 +8,79 @@
 #include "base/strings.hpp"
 #include "base/time.hpp"
 #include "delivery/local_delivery.hpp"
+#include "mailauth/results/remover.hpp"
+#include "queue/enqueue.hpp"
 #include "smtp/proto/reply.hpp"
 #include "smtp/server/data_decoder.hpp"
 #include "smtp/server/headers.hpp"
+#include "smtp/server/inbound_auth.hpp"
 #include "smtp/server/session.hpp"
 
 namespace tern::smtp {
+namespace {
+
+std::string notify_text(const DsnNotify& n) {
+    if (n.never) return "NEVER";
+    std::string out;
+    auto add = [&out](const char* k) { out += out.empty() ? k : std::string(",") + k; };
+    if (n.success) add("SUCCESS");
+    if (n.failure) add("FAILURE");
+    if (n.delay) add("DELAY");
+    return out;
+}
+
+// The part of a transaction that leaves through the outbound queue: every
+// remote recipient (relayed by a user, or an alias's external target) with
+// its RFC 3461 parameters, and the message as accepted (trace fields added).
+store::NewQueued outbound_part(const Envelope& env, const std::string& content) {
+    store::NewQueued q;
+    for (const auto& r : env.recipients) {
+        for (const auto& address : r.remote) {
+            store::NewQueued::Recipient out;
+            out.address = address;
+            // ORCPT and NOTIFY belong to the address the client gave; an
+            // alias target keeps them too (RFC 3461 5.2.1 on forwarding).
+            if (r.params.orcpt)
+                out.orcpt = r.params.orcpt->addr_type + ";" + r.params.orcpt->address;
+            if (r.params.notify) out.notify = notify_text(*r.params.notify);
+            q.recipients.push_back(std::move(out));
+        }
+    }
+    if (q.recipients.empty()) return q;
+    q.sender = env.from.null ? std::string() : env.from.mailbox.to_string();
+    if (env.params.envid) q.envid = *env.params.envid;
+    if (env.params.ret) q.ret = *env.params.ret == DsnReturn::full ? "FULL" : "HDRS";
+    q.eight_bit = env.params.body && *env.params.body != BodyType::seven_bit;
+    q.smtputf8 = env.params.smtputf8;
+    q.requiretls = env.params.requiretls;
+    q.raw = content;
+    return q;
+}
+
+// One line per checked message (DESIGN.md rule 7), so a rejection or a
+// quarantine can be traced to the result that caused it.
+void log_inbound_auth(const std::string& sid, const std::string& qid, const InboundVerdict& v) {
+    auto line = log::info("smtp.mailauth");
+    line.kv("sid", sid).kv("qid", qid);
+    if (v.spf)
+        line.kv("spf", mailauth::spf::to_string(v.spf->result)).kv("spf_domain", v.spf->domain);
+    if (v.dkim) {
+        std::string dkim;
+        for (const auto& r : *v.dkim)
+            dkim += (dkim.empty() ? "" : ",") + std::string(mailauth::dkim::to_string(r.result)) +
+                    ":" + r.domain;
+        line.kv("dkim", dkim.empty() ? "none" : dkim);
+    }
+    if (v.dmarc)
+        line.kv("dmarc", mailauth::dmarc::to_string(v.dmarc->result))
+            .kv("from_domain", v.dmarc->from_domain)
+            .kv("reason", v.dmarc->reason);
+    else if (!v.dmarc_error.empty())
+        line.kv("dmarc", "permerror").kv("reason", v.dmarc_error);
+    line.kv("action", to_string(v.action));
+}
+
+}  // namespace
 
 net::Task<void> Session::cmd_data(const Command&) {
     const auto& cfg = *config_;
@@ -140,6 +207,32 @@ net::Task<void> Session::deliver(std::string& body) {
 
     std::string id = random_id(12, kQueueIdAlphabet);
     int64_t now = unix_now();
+    // Port 25 only: SPF, DKIM and DMARC (inbound_auth.hpp), before anything
+    // is stored, so a DMARC reject stores nothing.
+    InboundVerdict auth;
+    if (!options_.submission) {
+        InboundAuthSettings settings = inbound_settings(cfg, now);
+        if (any_check(settings)) {
+            InboundIdentity who{conn_.remote_ip, helo_,
+                                env.from.null ? std::string() : env.from.mailbox.to_string()};
+            net::Task<InboundVerdict> op =
+                check_inbound(who, body, deps_.resolver, deps_.psl, settings);
+            auth = co_await std::move(op);
+            log_inbound_auth(conn_.session_id, id, auth);
+            if (auth.action == InboundAction::reject) {
+                reset_transaction();
+                // RFC 7489 10.1 / issue 7: refuse at end of DATA, naming DMARC.
+                reply(550, "5.7.1",
+                      "Error: message rejected by the DMARC policy of " + auth.dmarc->from_domain);
+                co_return;
+            }
+            // RFC 8601 5: fields claiming our authserv-id are forged; drop
+            // them (after DKIM saw the message as it was signed).
+            auto cleaned = mailauth::results::remove_own_results(body, settings.authserv_id);
+            if (cleaned.removed > 0) body = std::move(cleaned.message);
+        }
+    }
+
     ReceivedInfo ri;
     ri.helo = helo_;
     ri.remote_ip = conn_.remote_ip;
@@ -156,6 +249,8 @@ net::Task<void> Session::deliver(std::string& body) {
     delivery::LocalMessage msg;
     msg.return_path = env.from.null ? std::string() : env.from.mailbox.to_string();
     msg.content = received_header(ri);
+    // RFC 8601 5: at the top, with the trace fields: right after our Received.
+    msg.content += auth.field;
     if (options_.submission) {
         // RFC 6409 8.2, 8.3: a submission server may add Message-ID and Date.
         if (!scan.has_message_id)
@@ -169,10 +264,22 @@ net::Task<void> Session::deliver(std::string& body) {
     msg.internal_date = now;
     for (const auto& r : env.recipients)
         msg.targets.insert(msg.targets.end(), r.local.begin(), r.local.end());
+    store::NewQueued outbound = outbound_part(env, msg.content);
 
-    Result<std::vector<store::Appended>> stored = fail(Errc::internal, "not run");
-    std::function<void()> job = [&] { stored = delivery::deliver_local(deps_.store, msg); };
+    // Local copies first, then the queue; both are durable before the 250.
+    Result<std::vector<store::Appended>> stored = std::vector<store::Appended>();
+    Result<store::QueueId> queued = store::QueueId(0);
+    bool quarantine = auth.action == InboundAction::quarantine;
+    std::function<void()> job = [&] {
+        // RFC 7489 6.6.2 quarantine: the recipients' Junk folders.
+        if (quarantine && !msg.targets.empty())
+            if (Status st = junk_targets(deps_.store, msg.targets); !st) stored = st.failure();
+        if (stored && !msg.targets.empty()) stored = delivery::deliver_local(deps_.store, msg);
+        if (stored && !outbound.recipients.empty())
+            queued = queue::enqueue(deps_.store, std::move(outbound), now, &deps_.queue_wakeup);
+    };
     co_await deps_.blocking.run(job);
+    if (stored && !queued) stored = queued.failure();
     std::size_t rcpts = env.recipients.size();
     reset_transaction();
     if (!stored) {
@@ -192,7 +299,8 @@ net::Task<void> Session::deliver(std::string& body) {
         .kv("qid", id)
         .kv("size", size)
         .kv("rcpts", rcpts)
-        .kv("copies", stored->size());
+        .kv("copies", stored->size())
+        .kv("queued", *queued);
     reply(250, "2.0.0", "Ok: queued as " + id);
 }
 

@@ -133,11 +133,8 @@ net::Task<void> Session::cmd_rcpt(const Command& c) {
             error(554, "5.7.1", "<" + address + ">: Relay access denied");
             co_return;
         }
-        // Outbound delivery (the queue) is not built yet: refuse temporarily
-        // so the client keeps the message and tries again later.
-        reply(451, "4.4.0",
-              "<" + address + ">: outbound delivery is not available yet, try again later");
-        co_return;
+        // Relay for an authenticated user: the message goes to the
+        // outbound queue at the end of DATA.
     }
     if (res->kind == Kind::unknown || (res->local.empty() && res->disabled)) {
         // RFC 5321 3.6.3 / issue 3: refuse now rather than bounce later.

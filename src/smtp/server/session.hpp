@@ -17,6 +17,9 @@
 //  - port 25: recipients in local domains only (554 5.7.1 relay denied),
 //    unknown users refused at RCPT (550 5.1.1), recipients per message
 //    (452 4.5.3), message size (552 5.3.4, nothing stored), quota (452 4.2.2);
+//  - port 25: SPF, DKIM and DMARC at the end of DATA (inbound_auth.hpp), an
+//    Authentication-Results field after our Received; a DMARC reject policy
+//    gets 550 5.7.1 (nothing stored), quarantine goes to the Junk folders;
 //  - graceful shutdown: 421 4.3.2 when waiting for a command.
 #pragma once
 

@@ -9,8 +9,11 @@
 
 #include "accounts/authenticator.hpp"
 #include "config/holder.hpp"
+#include "dns/resolver.hpp"
+#include "mailauth/dmarc/public_suffix.hpp"
 #include "net/blocking.hpp"
 #include "net/server.hpp"
+#include "queue/wakeup.hpp"
 #include "smtp/server/send_rate.hpp"
 #include "store/store.hpp"
 
@@ -26,7 +29,12 @@ struct SessionDeps {
     store::Store& store;
     accounts::Authenticator& auth;
     net::Blocking& blocking;
-    SendRateLimiter& send_rate;  // submission: messages per user and hour
+    SendRateLimiter& send_rate;   // submission: messages per user and hour
+    queue::Wakeup& queue_wakeup;  // tells the outbound queue runner of new mail
+    // Port 25 mail authentication (inbound_auth.hpp): DNS from any thread
+    // (dns::ResolverThread in the server), the Public Suffix List for DMARC.
+    dns::Resolver& resolver;
+    const mailauth::dmarc::PublicSuffixList& psl;
 };
 
 net::Task<void> run_session(net::Connection& connection, SessionDeps deps, ListenerOptions options);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/strings.hpp"
 #include "store/normalize.hpp"
 #include "store/sqlite/ops.hpp"
 
@@ -10,7 +11,7 @@ namespace tern::store::sqlite::ops {
 namespace {
 
 constexpr const char* kMessageColumns =
-    "SELECT mailbox, uid, blob, modseq, internal_date, size, flags FROM messages ";
+    "SELECT mailbox, uid, blob, modseq, internal_date, size, flags, crlf_size FROM messages ";
 
 Message read_message(const Stmt& s) {
     Message m;
@@ -21,6 +22,7 @@ Message read_message(const Stmt& s) {
     m.internal_date = s.int64(4);
     m.size = static_cast<uint64_t>(s.int64(5));
     m.flags = split_flags(s.text(6));
+    m.crlf_size = static_cast<uint64_t>(s.int64(7));
     return m;
 }
 
@@ -68,13 +70,14 @@ Result<uint32_t> take_uid(Db& db, MailboxId mailbox) {
 
 Status insert_message(Db& db, const Message& m) {
     auto stmt = db.prepare(
-        "INSERT INTO messages(mailbox, uid, blob, modseq, internal_date, size, flags, seen) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO messages(mailbox, uid, blob, modseq, internal_date, size, flags, seen, "
+        "crlf_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt) return stmt.failure();
     stmt->bind(1, m.mailbox).bind(2, int64_t{m.uid}).bind(3, m.blob);
     stmt->bind(4, static_cast<int64_t>(m.modseq)).bind(5, m.internal_date);
     stmt->bind(6, static_cast<int64_t>(m.size)).bind(7, join_flags(m.flags));
     stmt->bind(8, int64_t{has_flag(m.flags, "\\Seen") ? 1 : 0});
+    stmt->bind(9, static_cast<int64_t>(m.crlf_size));
     return stmt->run();
 }
 
@@ -124,6 +127,7 @@ Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage&
     blob->bind(1, static_cast<int64_t>(message.raw.size())).bind_blob(2, message.raw);
     if (auto s = blob->run(); !s) return s.failure();
     const BlobId blob_id = db.last_insert_rowid();
+    const uint64_t crlf_size = crlf_length(message.raw);
 
     std::vector<Appended> out;
     for (size_t i = 0; i < boxes.size(); ++i) {
@@ -138,6 +142,7 @@ Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage&
         m.modseq = *modseq;
         m.internal_date = message.internal_date;
         m.size = message.raw.size();
+        m.crlf_size = crlf_size;
         m.flags = std::move(flags[i]);
         if (auto s = insert_message(db, m); !s) return s.failure();
         out.push_back(Appended{m.mailbox, m.uid, m.modseq});

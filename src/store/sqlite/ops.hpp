@@ -81,6 +81,21 @@ Result<std::vector<uint32_t>> expunge(Db& db, Changes& changes, MailboxId mailbo
 // Deletes the blob if no message references it any more.
 Status free_blob_if_unused(Db& db, BlobId blob);
 
+// queue.cpp
+Result<QueueId> enqueue(Db& db, const NewQueued& message);
+Result<std::vector<QueuedMessage>> claim_due(Db& db, std::string_view owner, int64_t now,
+                                             int64_t lease_until, std::size_t limit);
+Status release_claims(Db& db, std::string_view owner);
+Result<std::optional<int64_t>> next_due(Db& db);
+Result<std::string> read_queued(Db& db, QueueId id);
+Status record_attempt(Db& db, QueueId id, const std::vector<RecipientUpdate>& updates,
+                      int64_t next_attempt);
+Status set_delay_notified(Db& db, QueueId id, int64_t when);
+Result<std::vector<QueuedMessage>> list_queue(Db& db);
+Result<QueuedMessage> get_queued(Db& db, QueueId id);
+Status delete_queued(Db& db, QueueId id);
+Result<std::size_t> reschedule(Db& db, QueueId id, int64_t when);
+
 // check.cpp
 Result<std::vector<std::string>> check(Db& db);
 

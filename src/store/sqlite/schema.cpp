@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "base/strings.hpp"
+
 namespace tern::store::sqlite {
 namespace {
 
@@ -71,6 +73,62 @@ CREATE TABLE expunged(
   PRIMARY KEY(mailbox, uid)) WITHOUT ROWID;
 )sql";
 
+// Version 2: the outbound queue (store.hpp QueueStore).
+// - A queue row exists while at least one of its recipients is pending;
+//   record_attempt() deletes it (and its bytes) when the last one is decided.
+// - claimed_by/claim_until: a lease, so that one process (or node) delivers
+//   a message at a time and a crashed owner's work comes back when it ends.
+// - flags: 1 SMTPUTF8, 2 8BITMIME, 4 REQUIRETLS.
+// - queue_rcpts.state: 0 pending, 1 delivered, 2 failed.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE queue(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sender TEXT NOT NULL,
+  envid TEXT NOT NULL DEFAULT '',
+  ret TEXT NOT NULL DEFAULT '',
+  flags INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  delay_notified_at INTEGER NOT NULL DEFAULT 0,
+  claimed_by TEXT NOT NULL DEFAULT '',
+  claim_until INTEGER NOT NULL DEFAULT 0,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX queue_due ON queue(next_attempt);
+CREATE TABLE queue_rcpts(
+  message INTEGER NOT NULL REFERENCES queue(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  address TEXT NOT NULL,
+  orcpt TEXT NOT NULL DEFAULT '',
+  notify TEXT NOT NULL DEFAULT '',
+  state INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_reply TEXT NOT NULL DEFAULT '',
+  remote_mta TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(message, idx)) WITHOUT ROWID;
+)sql";
+
+// Version 3: messages.crlf_size, the size with bare LFs counted as CRLF
+// (what POP3 reports), so a POP3 login does not read every message.
+Status add_crlf_sizes(Db& db) {
+    if (auto s = db.exec("ALTER TABLE messages ADD COLUMN crlf_size INTEGER NOT NULL DEFAULT 0");
+        !s)
+        return s;
+    auto blobs = db.prepare("SELECT id, data FROM blobs");
+    if (!blobs) return blobs.failure();
+    auto set = db.prepare("UPDATE messages SET crlf_size=? WHERE blob=?");
+    if (!set) return set.failure();
+    for (;;) {
+        auto row = blobs->step();
+        if (!row) return row.failure();
+        if (!*row) return {};
+        int64_t id = blobs->int64(0);
+        auto size = static_cast<int64_t>(crlf_length(blobs->blob(1)));
+        if (auto s = set->bind(1, size).bind(2, id).run(); !s) return s;
+    }
+}
+
 Result<int> current_version(Db& db) {
     auto exists = db.query_int(
         "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
@@ -121,7 +179,17 @@ Status migrate(Db& db) {
             !s)
             return rollback(s.failure());
     }
-    // Later versions: `if (*version < 2) { ALTER ...; UPDATE schema_version ... }`.
+    if (*version < 2) {
+        if (auto s = db.exec(kSchemaV2); !s) return rollback(s.failure());
+        if (auto s = db.exec("UPDATE schema_version SET version=2"); !s)
+            return rollback(s.failure());
+    }
+    if (*version < 3) {
+        if (auto s = add_crlf_sizes(db); !s) return rollback(s.failure());
+        if (auto s = db.exec("UPDATE schema_version SET version=3"); !s)
+            return rollback(s.failure());
+    }
+    // Later versions: `if (*version < 4) { ALTER ...; UPDATE schema_version ... }`.
     if (auto s = db.exec("COMMIT"); !s) return rollback(s.failure());
     return {};
 }

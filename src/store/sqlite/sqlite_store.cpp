@@ -169,6 +169,45 @@ class SqliteStore final : public Store {
         return write([&](Db& db, Changes& ch) { return ops::expunge(db, ch, mailbox, uids); });
     }
 
+    // ---- QueueStore
+    Result<QueueId> enqueue(const NewQueued& message) override {
+        return write([&](Db& db, Changes&) { return ops::enqueue(db, message); });
+    }
+    Result<std::vector<QueuedMessage>> claim_due(std::string_view owner, int64_t now,
+                                                 int64_t lease_until, std::size_t limit) override {
+        return write(
+            [&](Db& db, Changes&) { return ops::claim_due(db, owner, now, lease_until, limit); });
+    }
+    Status release_claims(std::string_view owner) override {
+        return write([&](Db& db, Changes&) { return ops::release_claims(db, owner); });
+    }
+    Result<std::optional<int64_t>> next_due() override {
+        return readers_.with([&](Db& db) { return ops::next_due(db); });
+    }
+    Result<std::string> read_queued(QueueId id) override {
+        return readers_.with([&](Db& db) { return ops::read_queued(db, id); });
+    }
+    Status record_attempt(QueueId id, const std::vector<RecipientUpdate>& updates,
+                          int64_t next_attempt) override {
+        return write(
+            [&](Db& db, Changes&) { return ops::record_attempt(db, id, updates, next_attempt); });
+    }
+    Status set_delay_notified(QueueId id, int64_t when) override {
+        return write([&](Db& db, Changes&) { return ops::set_delay_notified(db, id, when); });
+    }
+    Result<std::vector<QueuedMessage>> list_queue() override {
+        return readers_.with([&](Db& db) { return ops::list_queue(db); });
+    }
+    Result<QueuedMessage> get_queued(QueueId id) override {
+        return readers_.with([&](Db& db) { return ops::get_queued(db, id); });
+    }
+    Status delete_queued(QueueId id) override {
+        return write([&](Db& db, Changes&) { return ops::delete_queued(db, id); });
+    }
+    Result<std::size_t> reschedule(QueueId id, int64_t when) override {
+        return write([&](Db& db, Changes&) { return ops::reschedule(db, id, when); });
+    }
+
     // ---- ChangeNotifier, Store
     Subscription subscribe(AccountId account, std::function<void(const Change&)> fn) override {
         return notifier_->subscribe(account, std::move(fn));
