@@ -88,9 +88,9 @@ int serve(const config::Config& initial) {
     pop3::MaildropLocks pop3_locks;
     smtp::SendRateLimiter send_rate;
     queue::Wakeup queue_wakeup;
-    // One c-ares resolver on its own thread for every session thread (SPF,
-    // DKIM and DMARC on port 25). The queue runner keeps its own on its
-    // thread: its route lookups expect answers on the calling thread.
+    // One c-ares resolver (and one cache) on its own thread for every session
+    // thread (SPF, DKIM and DMARC on port 25) and for the queue runner's MX
+    // lookups: dns::async_lookup resumes each caller on its own thread.
     auto resolver = dns::ResolverThread::start(dns_options(initial));
     if (!resolver)
         return fatal("the DNS resolver cannot start: " + resolver.error().message +
@@ -98,7 +98,7 @@ int serve(const config::Config& initial) {
     const mailauth::dmarc::PublicSuffixList psl = load_psl(initial);
     Services services{config,    **store,      auth,       blocking, pop3_locks,
                       send_rate, queue_wakeup, **resolver, psl};
-    queue::Runner runner({**store, blocking, config, queue_wakeup});
+    queue::Runner runner({**store, blocking, config, queue_wakeup, resolver->get()});
     if (auto st = runner.start(); !st)
         return fatal("the outbound queue cannot start: " + st.error().message +
                      "; check [dns] nameservers");

@@ -1,8 +1,6 @@
 #include "queue/route.hpp"
 
 #include <algorithm>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -16,37 +14,11 @@ namespace {
 
 using Answers = std::vector<dns::Answer>;
 
-// Sends every question at once and resumes when the last answer is in, so a
-// domain with five MX hosts costs one round trip, not ten.
+// Every question at once (dns::async_lookup_all): a domain with five MX
+// hosts costs one round trip, not ten; answers may come from any thread.
 boost::asio::awaitable<Answers> lookup_all(dns::Resolver& resolver,
                                            std::vector<dns::Question> questions) {
-    auto initiation = [&resolver](auto handler, std::vector<dns::Question> qs) {
-        using Handler = decltype(handler);
-        struct State {
-            Handler handler;
-            Answers answers;
-            std::size_t pending = 0;
-        };
-        auto state =
-            std::make_shared<State>(State{std::move(handler), Answers(qs.size()), qs.size()});
-        if (qs.empty()) {
-            std::move(state->handler)(Answers{});
-            return;
-        }
-        // Resolver contract: each callback runs once, on this coroutine's
-        // thread (possibly before lookup() returns), so a plain counter is enough.
-        for (std::size_t i = 0; i < qs.size(); ++i) {
-            resolver.lookup(qs[i], [state, i](dns::Answer answer) {
-                state->answers[i] = std::move(answer);
-                if (--state->pending == 0) std::move(state->handler)(std::move(state->answers));
-            });
-        }
-    };
-    auto token = boost::asio::use_awaitable;
-    // STACK-NOTES (g++ 12, asio issue 1007): named locals, no temporaries in co_await.
-    boost::asio::awaitable<Answers> op =
-        boost::asio::async_initiate<decltype(token), void(Answers)>(initiation, token,
-                                                                    std::move(questions));
+    auto op = dns::async_lookup_all(resolver, std::move(questions));
     Answers answers = co_await std::move(op);
     co_return answers;
 }

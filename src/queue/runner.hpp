@@ -40,8 +40,9 @@ struct RunnerDeps {
     net::Blocking& blocking;
     config::ConfigHolder& config;
     Wakeup& wakeup;
-    // Tests may inject a resolver (it must call back on the runner's thread
-    // or synchronously); null: a c-ares resolver per config [dns].
+    // The resolver to use (serve passes the shared dns::ResolverThread;
+    // answers may arrive on any thread); null: the runner makes its own
+    // c-ares resolver from config [dns].
     dns::Resolver* resolver = nullptr;
 };
 
