@@ -36,6 +36,8 @@ struct Args {
     bool force = false;             // dkim keygen
     int64_t queue_id = 0;           // queue show/retry/delete/bounce
     bool with_message = false;      // queue show --message
+    std::string ipv4;               // dns records --ip
+    std::string ipv6;               // dns records --ipv6
 };
 
 // The advice printed after an unexpected store error.
@@ -74,6 +76,8 @@ int queue_delete(const config::Config& config, const Args& args);
 int queue_bounce(const config::Config& config, const Args& args);
 int store_check(const config::Config& config, const Args& args);
 int dkim_keygen(const config::Config& config, const Args& args);
+// `tern dns records DOMAIN`: the zone-file records to publish (dns_records.hpp).
+int dns_records(const config::Config& config, const Args& args);
 // Where `tern dkim keygen` keeps a domain's key: <data_dir>/dkim/<domain>.<selector>.pem
 std::string dkim_key_path(const config::Config& config, std::string_view domain,
                           std::string_view selector);

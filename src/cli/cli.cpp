@@ -166,6 +166,19 @@ void add_dkim_commands(CLI::App& app, Builder& b, detail::Args& args) {
     keygen->add_flag("--force", args.force, "Replace an existing key of that selector");
 }
 
+void add_dns_commands(CLI::App& app, Builder& b, detail::Args& args) {
+    CLI::App* dns = app.add_subcommand("dns", "DNS set-up of mail domains")->require_subcommand(1);
+    CLI::App* records = b.admin(
+        dns, "records", "Print, in zone-file form, every DNS record a domain should publish",
+        detail::dns_records);
+    records->add_option("DOMAIN", args.domain, "A local domain (see `tern domain list`)")
+        ->required();
+    records->add_option("--ip", args.ipv4, "The mail host's public IPv4 address")
+        ->type_name("IPV4");
+    records->add_option("--ipv6", args.ipv6, "The mail host's public IPv6 address")
+        ->type_name("IPV6");
+}
+
 void add_queue_commands(CLI::App& app, Builder& b, detail::Args& args) {
     CLI::App* queue =
         app.add_subcommand("queue", "Inspect and manage the outbound queue")->require_subcommand(1);
@@ -238,6 +251,7 @@ int run(int argc, char** argv, const ServeFunction& serve) {
     add_store_commands(app, builder);
     add_queue_commands(app, builder, args);
     add_dkim_commands(app, builder, args);
+    add_dns_commands(app, builder, args);
 
     CLI::App* config =
         app.add_subcommand("config", "Work with the configuration file")->require_subcommand(1);

@@ -9,6 +9,7 @@
 #include "base/strings.hpp"
 #include "cli/address.hpp"
 #include "cli/admin.hpp"
+#include "cli/dns_records.hpp"
 #include "mailauth/dkim/crypto.hpp"
 #include "mailauth/dkim/signer.hpp"
 
@@ -55,12 +56,9 @@ int dkim_keygen(const config::Config& config, const Args& args) {
     }
     // Zone files hold at most 255 octets per string (RFC 1035 3.3.14); a
     // longer record (RSA) is written as several strings of one TXT record.
-    std::string record = dkim::key_record_text(*key);
     std::cout << "; DKIM key kept in " << path << "\n"
-              << selector << "._domainkey." << domain << ". IN TXT (";
-    for (std::size_t i = 0; i < record.size(); i += 255)
-        std::cout << (i ? " " : "") << "\"" << record.substr(i, 255) << "\"";
-    std::cout << ")\n";
+              << selector << "._domainkey." << domain << ". IN TXT ("
+              << zone_txt_strings(dkim::key_record_text(*key)) << ")\n";
     return 0;
 }
 

@@ -117,6 +117,9 @@ struct Mailauth {
     bool dmarc = true;          // RFC 7489 6.6 (needs spf and dkim_verify for a pass)
     bool dmarc_enforce = true;  // act on reject/quarantine; false: only record
     std::string public_suffix_list = "/usr/share/publicsuffix/public_suffix_list.dat";
+    // RFC 5782 DNS blocklists asked at connect, comma-separated zones; empty:
+    // none (and no DNS at connect). Parsed by smtp/server/dnsbl.hpp.
+    std::string dnsbl_zones;
 };
 
 struct Config {

@@ -139,6 +139,7 @@ const std::vector<Field>& fields() {
         {"mailauth", "public_suffix_list",
          [](Config& c) -> Target { return &c.mailauth.public_suffix_list; }, 0, 0,
          R::absolute_path},
+        {"mailauth", "dnsbl_zones", [](Config& c) -> Target { return &c.mailauth.dnsbl_zones; }},
     };
     return table;
 }

@@ -1,6 +1,7 @@
 #include "net/line_reader.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace tern::net {
@@ -49,6 +50,18 @@ void LineReader::discard_buffered() {
 
 Task<Line> LineReader::read_line(std::size_t max_length, bool interruptible) {
     compact();
+    using Clock = std::chrono::steady_clock;
+    const std::chrono::milliseconds timeout = stream_.timeout();
+    const Clock::time_point deadline = Clock::now() + timeout;
+    // Puts the stream's own timeout back however the line ends.
+    struct Restore {
+        Stream& stream;
+        std::chrono::milliseconds timeout;
+        bool active = false;
+        ~Restore() {
+            if (active) stream.set_timeout(timeout);
+        }
+    } restore{stream_, timeout};
     std::size_t scanned = 0;
     bool discarding = false;
     for (;;) {
@@ -72,6 +85,14 @@ Task<Line> LineReader::read_line(std::size_t max_length, bool interruptible) {
             discarding = true;
             begin_ = end_ = 0;
             scanned = 0;
+        }
+        if (timeout.count() > 0) {
+            // Each read may wait only what is left of the line's time.
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) co_return Line{IoStatus::timeout, false, {}};
+            stream_.set_timeout(left);
+            restore.active = true;
         }
         IoStatus st = co_await fill(interruptible);
         if (st != IoStatus::ok) co_return Line{st, false, {}};

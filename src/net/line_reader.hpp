@@ -35,6 +35,9 @@ class LineReader {
     // Reads one line of at most max_length octets including the terminator.
     // When `interruptible`, a graceful shutdown ends the wait with
     // IoStatus::shutdown; use it only between commands, never mid-command.
+    // The stream's timeout bounds the whole line, not each read: a client
+    // dripping one byte at a time (slowloris) still times out (RFC 5321
+    // 4.5.3.2.7: the server waits that long for a *command*).
     Task<Line> read_line(std::size_t max_length, bool interruptible = false);
     // Reads exactly n octets (IMAP literals, SMTP BDAT chunks) into out
     // (appended). Stops early with a non-ok status.

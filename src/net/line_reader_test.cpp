@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "net/timer.hpp"
 #include "testing/memory_stream.hpp"
 #include "testing/run_task.hpp"
 
@@ -121,6 +124,57 @@ TEST(LineReader, InterruptibleReadSeesShutdown) {
         co_return l.status;
     }());
     EXPECT_EQ(got, IoStatus::shutdown);
+}
+
+// A client that drips one octet every `gap` and honours the per-read
+// timeout like TcpStream does.
+class DripStream : public MemoryStream {
+  public:
+    DripStream(std::string input, std::chrono::milliseconds gap, std::chrono::milliseconds timeout)
+        : MemoryStream(std::move(input), 1), gap_(gap), timeout_(timeout) {}
+    Task<IoStatus> read_some(char* buf, std::size_t size, std::size_t& n,
+                             bool interruptible) override {
+        if (timeout_ < gap_) {
+            co_await sleep_for(timeout_);
+            co_return IoStatus::timeout;
+        }
+        co_await sleep_for(gap_);
+        co_return co_await MemoryStream::read_some(buf, size, n, interruptible);
+    }
+    void set_timeout(std::chrono::milliseconds t) override {
+        timeout_ = t;
+        ++set_calls_;
+    }
+    std::chrono::milliseconds timeout() const override { return timeout_; }
+    int set_calls() const { return set_calls_; }
+
+  private:
+    std::chrono::milliseconds gap_, timeout_;
+    int set_calls_ = 0;
+};
+
+TEST(LineReaderDeadline, ADrippingClientTimesOutWithinTheLinesTimeout) {
+    using namespace std::chrono_literals;
+    // 40 octets at 20 ms each would take 800 ms; the line may take 150 ms.
+    DripStream s(std::string(40, 'a') + "\r\n", 20ms, 150ms);
+    auto start = std::chrono::steady_clock::now();
+    auto got = run_task(read_all(s, 1000));
+    auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].status, IoStatus::timeout);
+    EXPECT_LT(took, 600ms);
+    EXPECT_EQ(s.timeout(), 150ms);  // the stream's own timeout is back
+}
+
+TEST(LineReaderDeadline, ALineWithinItsTimeIsReadAndTheTimeoutRestored) {
+    using namespace std::chrono_literals;
+    DripStream s("ab\r\n", 5ms, 2000ms);
+    auto got = run_task(read_all(s, 1000, 1));
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].status, IoStatus::ok);
+    EXPECT_EQ(got[0].raw, "ab\r\n");
+    EXPECT_GT(s.set_calls(), 0);
+    EXPECT_EQ(s.timeout(), 2000ms);
 }
 
 }  // namespace

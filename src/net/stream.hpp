@@ -92,6 +92,8 @@ class Stream {
 
     // Applies to every later read and write.
     virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
+    // The timeout set last; zero when the stream has none (tests).
+    virtual std::chrono::milliseconds timeout() const { return std::chrono::milliseconds(0); }
     // True once the server asked sessions to finish (graceful shutdown).
     virtual bool stopping() const = 0;
     // Closes the connection; pending operations end.

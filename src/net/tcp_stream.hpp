@@ -33,6 +33,7 @@ class TcpStream final : public Stream {
     std::optional<TlsInfo> tls_info() const override;
     Task<ClientTlsResult> start_tls_client(const ClientTlsParams& params) override;
     void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+    std::chrono::milliseconds timeout() const override { return timeout_; }
     bool stopping() const override { return stopping_; }
     void close() override;
 

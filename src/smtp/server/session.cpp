@@ -3,6 +3,7 @@
 #include "base/log.hpp"
 #include "net/timer.hpp"
 #include "smtp/proto/reply.hpp"
+#include "smtp/server/dnsbl.hpp"
 
 namespace tern::smtp {
 namespace {
@@ -11,6 +12,44 @@ namespace {
 constexpr unsigned kTarpitAfter = 3;
 constexpr auto kTarpitStep = std::chrono::milliseconds(500);
 constexpr auto kTarpitMax = std::chrono::milliseconds(5000);
+
+// Port 25, before the greeting: the DNS blocklists of mailauth.dnsbl_zones
+// and forward-confirmed reverse DNS (dnsbl.hpp), one smtp.client log line.
+// Returns the zone listing the client, if any. No zones: no DNS at all.
+net::Task<std::optional<std::string>> screen_client(const net::Connection& conn,
+                                                    const config::Config& c,
+                                                    dns::Resolver& resolver) {
+    auto zones = parse_zones(c.mailauth.dnsbl_zones);
+    if (!zones) {
+        log::warn("smtp.dnsbl_config")
+            .kv("sid", conn.session_id)
+            .kv("error", zones.error().message);
+        co_return std::nullopt;
+    }
+    auto ip = dns::IpAddress::parse(conn.remote_ip);
+    if (zones->empty() || !ip) co_return std::nullopt;
+    net::Task<ClientCheck> op = check_client(*ip, std::move(*zones), resolver);
+    ClientCheck check = co_await std::move(op);
+    for (const ZoneResult& z : check.zones) {
+        // Fail open (a list's outage must not stop mail), but say so.
+        if (z.listing == Listing::error)
+            log::warn("smtp.dnsbl_error")
+                .kv("sid", conn.session_id)
+                .kv("zone", z.zone)
+                .kv("answer", z.detail);
+    }
+    std::string listed_codes;
+    for (const ZoneResult& z : check.zones)
+        if (check.listed_by && z.zone == *check.listed_by) listed_codes = z.detail;
+    log::info("smtp.client")
+        .kv("sid", conn.session_id)
+        .kv("ip", conn.remote_ip)
+        .kv("fcrdns", to_string(check.fcrdns))
+        .kv("ptr", check.fcrdns_name)
+        .kv("dnsbl", check.listed_by ? *check.listed_by : std::string("none"))
+        .kv("dnsbl_answer", listed_codes);
+    co_return check.listed_by;
+}
 }  // namespace
 
 // The command table (STYLE.md 4): verb, handler, and whether EHLO/HELO must
@@ -89,6 +128,37 @@ net::Task<bool> Session::greet() {
             co_return false;
         }
         if (early.status != net::IoStatus::timeout) co_return false;
+    }
+    if (!options_.submission) {
+        net::Task<std::optional<std::string>> screen = screen_client(conn_, c, deps_.resolver);
+        std::optional<std::string> listed_by = co_await std::move(screen);
+        if (listed_by) {
+            // RFC 5321 3.1: 554 instead of 220; the server then MUST wait for
+            // QUIT and SHOULD answer anything else with 503. Waiting (rather
+            // than closing) keeps well-behaved clients from retrying at once
+            // as they would after a dropped connection; the idle timeout and
+            // max_errors still bound the session.
+            reply(554, "5.7.1",
+                  "Service unavailable; client [" + conn_.remote_ip + "] blocked using " +
+                      *listed_by);
+            while (!quit_ && errors_ < c.smtp.max_errors && co_await flush()) {
+                net::Line line = co_await reader_.read_line(c.smtp.max_line_length, true);
+                if (line.status != net::IoStatus::ok) break;
+                auto cmd = parse_command(line.too_long ? "" : line.text());
+                if (cmd && cmd->verb == Verb::quit)
+                    co_await cmd_quit(*cmd);
+                else
+                    error(503, "5.5.1", "Error: service unavailable; only QUIT is accepted");
+            }
+            if (!quit_ && errors_ >= c.smtp.max_errors)
+                reply(421, "4.7.0", c.server.hostname + " Error: too many errors");
+            co_await flush();
+            log::info("smtp.disconnect")
+                .kv("sid", conn_.session_id)
+                .kv("reason", "dnsbl")
+                .kv("messages", messages_);
+            co_return false;
+        }
     }
     reply(220, "", c.server.hostname + " ESMTP Tern");
     co_return co_await flush();

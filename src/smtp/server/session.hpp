@@ -20,6 +20,9 @@
 //  - port 25: SPF, DKIM and DMARC at the end of DATA (inbound_auth.hpp), an
 //    Authentication-Results field after our Received; a DMARC reject policy
 //    gets 550 5.7.1 (nothing stored), quarantine goes to the Junk folders;
+//  - port 25: a client listed by a mailauth.dnsbl_zones zone (RFC 5782) gets
+//    554 5.7.1 instead of 220, then QUIT gets 221 and anything else 503 5.5.1
+//    (RFC 5321 3.1);
 //  - graceful shutdown: 421 4.3.2 when waiting for a command.
 #pragma once
 
