@@ -63,7 +63,7 @@ struct DsnRecipient {
 struct DsnInput {
     std::string reporting_mta;  // our host name (Reporting-MTA: dns; ...)
     std::string recipient;      // the envelope sender of the original = To: of the DSN
-    std::string envid;          // ENVID as received (xtext), written as Original-Envelope-Id
+    std::string envid;          // ENVID as queued (xtext-decoded), written as Original-Envelope-Id
     int64_t arrival_date = 0;   // 0: omit
     bool return_full = false;   // RET=FULL: whole original; else headers only (RFC 3461 4.3)
     std::string original;       // raw original message (CRLF)

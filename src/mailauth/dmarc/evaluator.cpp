@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "dns/resolve_steps.hpp"
 #include "mailauth/dmarc/alignment.hpp"
 
 namespace tern::mailauth::dmarc {
@@ -179,50 +180,10 @@ DmarcVerdict check_dmarc(const DmarcInput& input, const PublicSuffixList& psl,
     }
 }
 
-namespace {
-
-// Keeps the evaluator alive across asynchronous answers; a resolver that
-// answers synchronously is handled by iteration (`in_pump`), not recursion.
-struct AsyncRun : std::enable_shared_from_this<AsyncRun> {
-    AsyncRun(DmarcInput input, const PublicSuffixList& psl, dns::Resolver& r,
-             std::function<void(DmarcVerdict)> d)
-        : ev(std::move(input), psl), resolver(r), done(std::move(d)) {}
-
-    void pump() {
-        in_pump = true;
-        for (;;) {
-            auto step = ev.step();
-            if (auto* verdict = std::get_if<DmarcVerdict>(&step)) {
-                auto cb = std::move(done);
-                in_pump = false;
-                cb(std::move(*verdict));
-                return;
-            }
-            answered = false;
-            auto self = shared_from_this();
-            resolver.lookup(std::get<dns::Question>(step), [self](dns::Answer answer) {
-                self->ev.provide(std::move(answer));
-                self->answered = true;
-                if (!self->in_pump) self->pump();
-            });
-            if (!answered) break;  // the answer comes later and resumes us
-        }
-        in_pump = false;
-    }
-
-    DmarcEvaluator ev;
-    dns::Resolver& resolver;
-    std::function<void(DmarcVerdict)> done;
-    bool in_pump = false;
-    bool answered = false;
-};
-
-}  // namespace
-
 void check_dmarc_async(DmarcInput input, const PublicSuffixList& psl, dns::Resolver& resolver,
                        std::function<void(DmarcVerdict)> done) {
-    auto run = std::make_shared<AsyncRun>(std::move(input), psl, resolver, std::move(done));
-    run->pump();
+    dns::resolve_steps<DmarcVerdict>(DmarcEvaluator(std::move(input), psl), resolver,
+                                     std::move(done));
 }
 
 }  // namespace tern::mailauth::dmarc

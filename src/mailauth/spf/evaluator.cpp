@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "dns/resolve_steps.hpp"
 #include "mailauth/spf/check_host.hpp"
 
 namespace tern::mailauth::spf {
@@ -56,50 +57,10 @@ SpfVerdict check_spf(const SpfInput& input, dns::SyncResolver& resolver, SpfLimi
     }
 }
 
-namespace {
-
-// Keeps the evaluator alive across asynchronous answers. A resolver that
-// answers synchronously would recurse once per lookup; `in_pump` turns that
-// into iteration.
-struct AsyncRun : std::enable_shared_from_this<AsyncRun> {
-    AsyncRun(SpfInput input, SpfLimits limits, dns::Resolver& r, std::function<void(SpfVerdict)> d)
-        : ev(std::move(input), limits), resolver(r), done(std::move(d)) {}
-
-    void pump() {
-        in_pump = true;
-        for (;;) {
-            auto step = ev.step();
-            if (auto* verdict = std::get_if<SpfVerdict>(&step)) {
-                auto cb = std::move(done);
-                in_pump = false;
-                cb(std::move(*verdict));
-                return;
-            }
-            answered = false;
-            auto self = shared_from_this();
-            resolver.lookup(std::get<dns::Question>(step), [self](dns::Answer answer) {
-                self->ev.provide(std::move(answer));
-                self->answered = true;
-                if (!self->in_pump) self->pump();
-            });
-            if (!answered) break;  // the answer comes later and resumes us
-        }
-        in_pump = false;
-    }
-
-    SpfEvaluator ev;
-    dns::Resolver& resolver;
-    std::function<void(SpfVerdict)> done;
-    bool in_pump = false;
-    bool answered = false;
-};
-
-}  // namespace
-
 void check_spf_async(SpfInput input, dns::Resolver& resolver, std::function<void(SpfVerdict)> done,
                      SpfLimits limits) {
-    auto run = std::make_shared<AsyncRun>(std::move(input), limits, resolver, std::move(done));
-    run->pump();
+    dns::resolve_steps<SpfVerdict>(SpfEvaluator(std::move(input), limits), resolver,
+                                   std::move(done));
 }
 
 }  // namespace tern::mailauth::spf
