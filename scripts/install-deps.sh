@@ -14,7 +14,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-dkim swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail unbound
-  postfix isync mutt
+  postfix isync mutt ldnsutils
 )
 bench_pkgs=(
   dovecot-core dovecot-pop3d python3 procps postfix unbound

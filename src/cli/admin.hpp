@@ -18,6 +18,10 @@
 #include "config/config.hpp"
 #include "store/store.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace tern::cli::detail {
 
 // Every argument of the admin subcommands; each command reads its own.
@@ -78,6 +82,10 @@ int store_check(const config::Config& config, const Args& args);
 int dkim_keygen(const config::Config& config, const Args& args);
 // `tern dns records DOMAIN`: the zone-file records to publish (dns_records.hpp).
 int dns_records(const config::Config& config, const Args& args);
+// `tern dns query NAME [TYPE]`: what Tern's resolver answers, AD bit included
+// (cmd_dns.cpp); add_dns_query() declares its arguments on the subcommand.
+void add_dns_query(CLI::App& query);
+int dns_query(const config::Config& config, const Args& args);
 // Where `tern dkim keygen` keeps a domain's key: <data_dir>/dkim/<domain>.<selector>.pem
 std::string dkim_key_path(const config::Config& config, std::string_view domain,
                           std::string_view selector);

@@ -177,6 +177,9 @@ void add_dns_commands(CLI::App& app, Builder& b, detail::Args& args) {
         ->type_name("IPV4");
     records->add_option("--ipv6", args.ipv6, "The mail host's public IPv6 address")
         ->type_name("IPV6");
+    detail::add_dns_query(
+        *b.admin(dns, "query", "Ask Tern's resolver for a name's records, with the DNSSEC AD bit",
+                 detail::dns_query));
 }
 
 void add_queue_commands(CLI::App& app, Builder& b, detail::Args& args) {

@@ -104,6 +104,52 @@ std::string_view to_string(TlsMode m) {
     return "unknown";
 }
 
+std::string_view to_string(TlsPolicy p) {
+    switch (p) {
+        case TlsPolicy::standard:
+            return "standard";
+        case TlsPolicy::none:
+            return "none";
+        case TlsPolicy::may:
+            return "may";
+        case TlsPolicy::encrypt:
+            return "encrypt";
+        case TlsPolicy::verify:
+            return "verify";
+    }
+    return "unknown";
+}
+
+std::optional<RelayAddress> parse_relay(std::string_view text, uint16_t default_port) {
+    RelayAddress out;
+    out.port = default_port;
+    std::string_view rest = text;
+    if (!rest.empty() && rest.front() == '[') {
+        auto close = rest.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = std::string(rest.substr(1, close - 1));
+        out.bracketed = true;
+        rest = rest.substr(close + 1);
+    } else {
+        auto colon = rest.rfind(':');
+        out.host = std::string(rest.substr(0, colon));
+        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon);
+        // An IPv6 literal needs brackets: "2001:db8::1" would read as host:port.
+        if (out.host.find(':') != std::string::npos) return std::nullopt;
+    }
+    if (out.host.empty()) return std::nullopt;
+    if (rest.empty()) return out;
+    if (rest.front() != ':' || rest.size() < 2 || rest.size() > 6) return std::nullopt;
+    unsigned long port = 0;
+    for (char c : rest.substr(1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        port = port * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if (port == 0 || port > 65535) return std::nullopt;
+    out.port = static_cast<uint16_t>(port);
+    return out;
+}
+
 Result<Config> load_config(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {

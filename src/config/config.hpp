@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,6 +107,31 @@ struct Queue {
     std::string smarthost_user;              // AUTH to the smarthost (after STARTTLS)
     std::string smarthost_password_file;     // file holding the password
     std::string tls_ca_file;                 // CA bundle to verify peers; empty: the system's
+    bool dane = true;     // RFC 7672: authenticate MX hosts that publish secure TLSA records
+    bool mta_sts = true;  // RFC 8461: honour the policies recipient domains publish
+    unsigned mta_sts_port = 443;  // HTTPS port of mta-sts.<domain> (tests change it)
+};
+
+// How TLS is used with one destination (Postfix's smtp_tls_security_level).
+enum class TlsPolicy {
+    standard,  // the global behaviour: DANE where published, else MTA-STS, else opportunistic
+    none,      // never STARTTLS
+    may,       // opportunistic (RFC 7435): TLS when offered, unauthenticated, clear if it fails
+    encrypt,   // TLS required, certificate not checked
+    verify,    // TLS required, certificate must verify (tls_ca_file) for the host's name
+};
+
+// A [[transport]] table: where and how mail for some domains goes, instead of
+// their MX records.
+struct Transport {
+    std::string domain;  // "example.com"; ".example.com": its subdomains; "*": every other domain
+    // Empty: the recipient domain's MX. "host" or "host:port": the MX of
+    // host; "[host]" or "[host]:port": host's addresses, no MX lookup
+    // (Postfix's convention). Port 25 unless given.
+    std::string relay;
+    TlsPolicy tls = TlsPolicy::standard;
+    std::string user;           // AUTH user at the relay (after verified STARTTLS only)
+    std::string password_file;  // its password
 };
 
 // Checks of mail arriving on port 25 (SPF, DKIM, DMARC) and the
@@ -136,7 +162,8 @@ struct Config {
     Dns dns;
     Queue queue;
     Mailauth mailauth;
-    std::vector<Listener> listeners;  // [[listen]] tables; empty file: the standard ports
+    std::vector<Listener> listeners;    // [[listen]] tables; empty file: the standard ports
+    std::vector<Transport> transports;  // [[transport]] tables, in file order
 
     // Derived paths (data_dir joined with the defaults above).
     std::string store_path() const;
@@ -167,9 +194,21 @@ std::vector<Listener> default_listeners();
 
 std::string_view to_string(Protocol p);
 std::string_view to_string(TlsMode m);
+std::string_view to_string(TlsPolicy p);
+
+// A relay as written in queue.smarthost or a [[transport]]'s relay:
+// "host", "host:port", "[host]", "[host]:port", "[2001:db8::1]:25".
+struct RelayAddress {
+    std::string host;  // without brackets
+    uint16_t port = 0;
+    bool bracketed = false;  // "[host]": connect to its addresses, no MX lookup
+};
+// Nullopt when the text is not one of those forms (an empty host, a bad port).
+std::optional<RelayAddress> parse_relay(std::string_view text, uint16_t default_port);
 
 // Every key parse_config() accepts, as "section.key" ("smtp.max_recipients"),
-// with the [[listen]] keys as "listen.protocol" and so on. Tests use it to
+// with the [[listen]] keys as "listen.protocol" and so on (and
+// "transport.domain" ...). Tests use it to
 // keep docs/configuration.md and docs/tern.example.toml complete.
 std::vector<std::string> known_keys();
 

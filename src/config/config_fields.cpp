@@ -128,6 +128,10 @@ const std::vector<Field>& fields() {
          R::optional_absolute_path},
         {"queue", "tls_ca_file", [](Config& c) -> Target { return &c.queue.tls_ca_file; }, 0, 0,
          R::optional_absolute_path},
+        {"queue", "dane", [](Config& c) -> Target { return &c.queue.dane; }},
+        {"queue", "mta_sts", [](Config& c) -> Target { return &c.queue.mta_sts; }},
+        {"queue", "mta_sts_port", [](Config& c) -> Target { return &c.queue.mta_sts_port; }, 1,
+         65535},
 
         {"mailauth", "authserv_id", [](Config& c) -> Target { return &c.mailauth.authserv_id; }, 0,
          0, R::optional_hostname},
@@ -149,6 +153,12 @@ const std::vector<std::string_view>& listen_keys() {
     return keys;
 }
 
+const std::vector<std::string_view>& transport_keys() {
+    static const std::vector<std::string_view> keys = {"domain", "relay", "tls", "user",
+                                                       "password_file"};
+    return keys;
+}
+
 }  // namespace tern::config::detail
 
 namespace tern::config {
@@ -160,6 +170,8 @@ std::vector<std::string> known_keys() {
     }
     for (auto k : detail::listen_keys())
         keys.push_back("listen." + std::string(k));
+    for (auto k : detail::transport_keys())
+        keys.push_back("transport." + std::string(k));
     return keys;
 }
 

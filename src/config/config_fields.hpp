@@ -43,4 +43,7 @@ const std::vector<Field>& fields();
 // The keys of one [[listen]] table, in documentation order.
 const std::vector<std::string_view>& listen_keys();
 
+// The keys of one [[transport]] table, in documentation order.
+const std::vector<std::string_view>& transport_keys();
+
 }  // namespace tern::config::detail

@@ -119,6 +119,8 @@ class Parser {
                         std::string& out);
     Status listeners(const toml::node& node, Config& config);
     Result<Listener> listener(const toml::table& table);
+    Status transports(const toml::node& node, Config& config);
+    Result<Transport> transport(const toml::table& table);
     Status cross_checks(const Config& config) const;
     Status listener_conflicts(const Config& config) const;
 
@@ -132,6 +134,10 @@ Status Parser::run(const toml::table& root, Config& config) {
         std::string_view name = key.str();
         if (name == "listen") {
             if (auto s = listeners(node, config); !s) return s;
+            continue;
+        }
+        if (name == "transport") {
+            if (auto s = transports(node, config); !s) return s;
             continue;
         }
         bool known = false;
@@ -323,6 +329,97 @@ Result<Listener> Parser::listener(const toml::table& table) {
         l.port = static_cast<uint16_t>(v->get());
     }
     return l;
+}
+
+Status Parser::transports(const toml::node& node, Config& config) {
+    const toml::array* array = node.as_array();
+    if (array == nullptr || (!array->is_array_of_tables() && !array->empty())) {
+        return error("'transport' at line " + line_of(node.source()) +
+                     " must be an array of tables ([[transport]]), not " +
+                     std::string(type_name(node)));
+    }
+    for (const auto& element : *array) {
+        auto t = transport(*element.as_table());
+        if (!t) return t.failure();
+        for (const Transport& other : config.transports) {
+            if (other.domain == t->domain) {
+                return error("two [[transport]] tables for domain \"" + t->domain +
+                             "\" (the second at line " + line_of(element.source()) + "); keep one");
+            }
+        }
+        config.transports.push_back(std::move(*t));
+    }
+    return {};
+}
+
+// A domain name in presentation form: letters, digits, hyphens and dots.
+bool plain_domain(std::string_view d) {
+    if (d.empty() || d.size() > 253 || d.front() == '.' || d.back() == '.') return false;
+    for (char c : d) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.';
+        if (!ok) return false;
+    }
+    return d.find("..") == std::string_view::npos;
+}
+
+Result<Transport> Parser::transport(const toml::table& table) {
+    std::string at = " in the [[transport]] at line " + line_of(table.source());
+    for (auto&& [key, node] : table) {
+        bool known = false;
+        for (auto k : detail::transport_keys())
+            known = known || k == key.str();
+        if (!known) return unknown("key", "transport." + std::string(key.str()), key.source());
+        if (!node.is_string()) return error(std::string(key.str()) + at + " must be a string");
+    }
+    Transport t;
+    t.domain = table["domain"].value_or(std::string());
+    std::string domain = t.domain;
+    if (!domain.empty() && domain.front() == '.') domain.erase(0, 1);
+    if (t.domain != "*" && !plain_domain(domain)) {
+        return error("domain" + at +
+                     " must be a domain (\"example.com\"), its subdomains (\".example.com\") "
+                     "or \"*\" for every other domain");
+    }
+    for (char& c : t.domain)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    t.relay = table["relay"].value_or(std::string());
+    if (!t.relay.empty() && !parse_relay(t.relay, 25)) {
+        return error("relay" + at +
+                     " must be \"host\", \"host:port\", \"[host]\" or "
+                     "\"[host]:port\" (brackets: no MX lookup), not \"" +
+                     t.relay + "\"");
+    }
+    std::string tls = table["tls"].value_or(std::string("standard"));
+    if (tls == "standard")
+        t.tls = TlsPolicy::standard;
+    else if (tls == "none")
+        t.tls = TlsPolicy::none;
+    else if (tls == "may")
+        t.tls = TlsPolicy::may;
+    else if (tls == "encrypt")
+        t.tls = TlsPolicy::encrypt;
+    else if (tls == "verify")
+        t.tls = TlsPolicy::verify;
+    else
+        return error("tls" + at +
+                     " must be \"standard\", \"none\", \"may\", \"encrypt\" or "
+                     "\"verify\", not \"" +
+                     tls + "\"");
+    t.user = table["user"].value_or(std::string());
+    t.password_file = table["password_file"].value_or(std::string());
+    if (!t.user.empty() && t.password_file.empty())
+        return error("user" + at + " needs password_file (the file holding the password)");
+    if (!t.password_file.empty() && t.password_file.front() != '/')
+        return error("password_file" + at + " must be an absolute path");
+    // AUTH sends a password: only to a relay that proved its name over TLS.
+    if (!t.user.empty() && t.tls != TlsPolicy::verify)
+        return error("user" + at +
+                     " needs tls = \"verify\": the password is sent only to a "
+                     "relay whose certificate checks out");
+    if (!t.user.empty() && t.relay.empty())
+        return error("user" + at + " needs a relay to log in to");
+    return t;
 }
 
 Status Parser::cross_checks(const Config& config) const {

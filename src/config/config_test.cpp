@@ -364,6 +364,86 @@ TEST(ConfigNames, ToStringCoversEveryValue) {
     EXPECT_EQ(to_string(TlsMode::none), "none");
     EXPECT_EQ(to_string(TlsMode::starttls), "starttls");
     EXPECT_EQ(to_string(TlsMode::implicit), "implicit");
+    EXPECT_EQ(to_string(TlsPolicy::standard), "standard");
+    EXPECT_EQ(to_string(TlsPolicy::none), "none");
+    EXPECT_EQ(to_string(TlsPolicy::may), "may");
+    EXPECT_EQ(to_string(TlsPolicy::encrypt), "encrypt");
+    EXPECT_EQ(to_string(TlsPolicy::verify), "verify");
+}
+
+TEST(ConfigTransport, TablesParseWithTheirDefaults) {
+    auto c = parse_config(R"(
+[[transport]]
+domain = "Partner.Example"
+relay = "[10.0.0.5]:2525"
+tls = "verify"
+user = "tern"
+password_file = "/etc/tern/relay.password"
+
+[[transport]]
+domain = ".corp.example"
+
+[[transport]]
+domain = "*"
+relay = "relay.example.net"
+tls = "encrypt"
+)",
+                          "t.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    ASSERT_EQ(c->transports.size(), 3u);
+    EXPECT_EQ(c->transports[0].domain, "partner.example");
+    EXPECT_EQ(c->transports[0].relay, "[10.0.0.5]:2525");
+    EXPECT_EQ(c->transports[0].tls, TlsPolicy::verify);
+    EXPECT_EQ(c->transports[0].user, "tern");
+    EXPECT_EQ(c->transports[1].domain, ".corp.example");
+    EXPECT_EQ(c->transports[1].relay, "");
+    EXPECT_EQ(c->transports[1].tls, TlsPolicy::standard);
+    EXPECT_EQ(c->transports[2].tls, TlsPolicy::encrypt);
+    EXPECT_TRUE(c->queue.dane);
+    EXPECT_TRUE(c->queue.mta_sts);
+    EXPECT_EQ(c->queue.mta_sts_port, 443u);
+}
+
+TEST(ConfigTransport, BadTablesSayWhatIsWrong) {
+    auto e = parse_error("[[transport]]\ndomain = \"a..b\"\n");
+    EXPECT_THAT(e, HasSubstr("domain in the [[transport]] at line 1"));
+    e = parse_error("[[transport]]\ndomain = \"a.b\"\ntls = \"secure\"\n");
+    EXPECT_THAT(e, HasSubstr("tls in the [[transport]]"));
+    e = parse_error("[[transport]]\ndomain = \"a.b\"\nrelay = \"[x]:99999\"\n");
+    EXPECT_THAT(e, HasSubstr("relay in the [[transport]]"));
+    e = parse_error(
+        "[[transport]]\ndomain = \"a.b\"\nrelay = \"x\"\nuser = \"u\"\n"
+        "password_file = \"/p\"\n");
+    EXPECT_THAT(e, HasSubstr("needs tls = \"verify\""));
+    e = parse_error("[[transport]]\ndomain = \"a.b\"\n[[transport]]\ndomain = \"a.b\"\n");
+    EXPECT_THAT(e, HasSubstr("two [[transport]] tables for domain \"a.b\""));
+    e = parse_error("[[transport]]\ndomain = \"a.b\"\nport = \"25\"\n");
+    EXPECT_THAT(e, HasSubstr("unknown key 'transport.port'"));
+    e = parse_error("transport = 3\n");
+    EXPECT_THAT(e, HasSubstr("must be an array of tables ([[transport]])"));
+}
+
+TEST(ConfigTransport, RelayForms) {
+    auto r = parse_relay("mx.example.net", 25);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->host, "mx.example.net");
+    EXPECT_EQ(r->port, 25);
+    EXPECT_FALSE(r->bracketed);
+    r = parse_relay("[mx.example.net]:2525", 25);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->host, "mx.example.net");
+    EXPECT_EQ(r->port, 2525);
+    EXPECT_TRUE(r->bracketed);
+    r = parse_relay("[2001:db8::1]:26", 25);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->host, "2001:db8::1");
+    EXPECT_EQ(r->port, 26);
+    EXPECT_FALSE(parse_relay("", 25));
+    EXPECT_FALSE(parse_relay("2001:db8::1", 25));
+    EXPECT_FALSE(parse_relay("host:0", 25));
+    EXPECT_FALSE(parse_relay("host:", 25));
+    EXPECT_FALSE(parse_relay("[host", 25));
+    EXPECT_FALSE(parse_relay("host:12x", 25));
 }
 
 TEST(ConfigDocs, KnownKeysAreUniqueAndQualified) {

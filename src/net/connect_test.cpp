@@ -7,6 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -234,6 +239,78 @@ TEST(ClientTls, MissingCaFileIsReported) {
     Outcome o = run_task(connect_and_handshake(s.port, p));
     EXPECT_FALSE(o.tls.ok);
     EXPECT_NE(o.tls.error.find("does not exist"), std::string::npos) << o.tls.error;
+}
+
+// SHA2-256 of the certificate's SubjectPublicKeyInfo: the data of a
+// "3 1 1" TLSA record (RFC 6698 2.1).
+std::string spki_sha256(const std::string& cert_file) {
+    FILE* f = std::fopen(cert_file.c_str(), "r");
+    if (f == nullptr) return "";
+    X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+    if (cert == nullptr) return "";
+    unsigned char* der = nullptr;
+    int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+    std::string out(SHA256_DIGEST_LENGTH, '\0');
+    SHA256(der, static_cast<std::size_t>(len), reinterpret_cast<unsigned char*>(out.data()));
+    OPENSSL_free(der);
+    X509_free(cert);
+    return out;
+}
+
+TEST(ClientTls, DaneEeMatchIgnoresNamesAndCaStore) {
+    TlsServer s("mx.example.test");
+    ClientTlsParams p;
+    // RFC 7672 3.1.1: with DANE-EE the name and the issuer do not matter.
+    p.server_name = "elsewhere.example.org";
+    p.verify = true;
+    p.dane = {{3, 1, 1, spki_sha256(s.cert)}};
+    ASSERT_EQ(p.dane[0].data.size(), 32u);
+    Outcome o = run_task(connect_and_handshake(s.port, p));
+    ASSERT_TRUE(o.tls.ok) << o.tls.error;
+    EXPECT_TRUE(o.tls.verified);
+    EXPECT_EQ(o.tls.dane_match, "DANE-EE");
+    EXPECT_EQ(o.first_line, "hello over tls\r\n");
+}
+
+TEST(ClientTls, DaneMismatchRefusesTheHandshake) {
+    TlsServer s("mx.example.test");
+    TlsServer other("mx.example.test");
+    ClientTlsParams p;
+    p.server_name = "mx.example.test";
+    p.verify = true;
+    p.ca_file = s.cert;  // trusted by PKIX, but DANE decides
+    p.dane = {{3, 1, 1, spki_sha256(other.cert)}};
+    Outcome o = run_task(connect_and_handshake(s.port, p));
+    EXPECT_FALSE(o.tls.ok);
+    EXPECT_FALSE(o.tls_active);
+    EXPECT_NE(o.tls.error.find("no TLSA record matches"), std::string::npos) << o.tls.error;
+}
+
+TEST(ClientTls, OnlyUnusableTlsaRecordsAreRefused) {
+    TlsServer s("mx.example.test");
+    ClientTlsParams p;
+    p.server_name = "mx.example.test";
+    p.verify = true;
+    // Matching type 1 needs 32 bytes; matching type 9 does not exist.
+    p.dane = {{3, 1, 1, "short"}, {3, 1, 9, spki_sha256(s.cert)}};
+    Outcome o = run_task(connect_and_handshake(s.port, p));
+    EXPECT_FALSE(o.tls.ok);
+    EXPECT_NE(o.tls.error.find("usable"), std::string::npos) << o.tls.error;
+}
+
+TEST(ClientTls, OpportunisticHandshakeReportsVerificationWhenItHolds) {
+    TlsServer s("mx.example.test");
+    ClientTlsParams p;
+    p.server_name = "mx.example.test";
+    p.ca_file = s.cert;
+    Outcome good = run_task(connect_and_handshake(s.port, p));
+    ASSERT_TRUE(good.tls.ok) << good.tls.error;
+    EXPECT_TRUE(good.tls.verified);
+    p.server_name = "other.example.test";  // wrong name: still encrypted, not verified
+    Outcome bad = run_task(connect_and_handshake(s.port, p));
+    ASSERT_TRUE(bad.tls.ok) << bad.tls.error;
+    EXPECT_FALSE(bad.tls.verified);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,14 @@ struct TlsInfo {
     int bits = 0;
 };
 
+// One TLSA record (RFC 6698 2.1) for DANE authentication of a peer.
+struct DaneTlsa {
+    uint8_t usage = 0;          // 2 DANE-TA, 3 DANE-EE (RFC 7672 3.1: 0 and 1 are not for SMTP)
+    uint8_t selector = 0;       // 0 full certificate, 1 SubjectPublicKeyInfo
+    uint8_t matching_type = 0;  // 0 exact, 1 SHA2-256, 2 SHA2-512
+    std::string data;           // raw bytes
+};
+
 // What the client side of a TLS handshake is asked to check.
 struct ClientTlsParams {
     std::string server_name;               // SNI; also the name verified when verify is true
@@ -45,6 +54,11 @@ struct ClientTlsParams {
     std::vector<std::string> match_names;  // when verify: names accepted (MTA-STS patterns, a
                                            // leading "*." matches one label); empty: server_name
     std::string ca_file;                   // empty: the system's default CA store
+    // Non-empty: authenticate the peer by these TLSA records (RFC 7672 3)
+    // instead of the CA store; server_name is the TLSA base domain and the
+    // reference identifier for DANE-TA, match_names add more (RFC 7672
+    // 3.2.2). DANE-EE matches ignore names and dates (RFC 7672 3.1.1).
+    std::vector<DaneTlsa> dane;
 };
 
 // How the client side of a TLS handshake went.
@@ -52,7 +66,11 @@ struct ClientTlsResult {
     bool ok = false;    // handshake done (and verified when asked)
     std::string error;  // why not, for logs and DSN diagnostics
     TlsInfo info;
-    bool verified = false;                    // chain and name checked and good
+    // Chain and name checked and good (or a TLSA record matched). Reported
+    // for opportunistic handshakes too when names were given, so logs can
+    // tell authenticated sessions apart.
+    bool verified = false;
+    std::string dane_match;                   // "DANE-EE" or "DANE-TA" when a TLSA record matched
     std::vector<std::string> peer_chain_der;  // leaf first (for DANE, RFC 7672)
 };
 

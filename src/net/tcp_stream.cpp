@@ -148,6 +148,33 @@ bool set_verify_names(SSL* ssl, const ClientTlsParams& params) {
     return any;
 }
 
+// RFC 7672 3: DANE authentication with OpenSSL's own TLSA matching (it
+// implements the RFC 7671 rules: DANE-EE ignores names and validity dates,
+// DANE-TA needs a chain to the matched trust anchor and a matching name).
+// Returns why not, or "" when set up.
+std::string enable_dane(SSL* ssl, const ClientTlsParams& params) {
+    if (params.server_name.empty()) return "DANE needs the TLSA base domain (the MX host name)";
+    if (SSL_dane_enable(ssl, params.server_name.c_str()) <= 0)
+        return "cannot enable DANE in OpenSSL";
+    // RFC 7672 3.2.2: the MX host name, and with it the names the caller
+    // adds (the next-hop domain), are the reference identifiers.
+    for (const std::string& name : params.match_names)
+        if (!name.empty() && name != params.server_name) SSL_add1_host(ssl, name.c_str());
+    // RFC 7672 3.1.1: a DANE-EE(3) match says nothing about names.
+    SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+    int usable = 0;
+    for (const DaneTlsa& t : params.dane) {
+        const auto* data = reinterpret_cast<const unsigned char*>(t.data.data());
+        // Returns 0 for records that cannot be used (unknown usage,
+        // selector or digest; wrong digest length): they are skipped, as
+        // RFC 6698 4.1 asks.
+        if (SSL_dane_tlsa_add(ssl, t.usage, t.selector, t.matching_type, data, t.data.size()) > 0)
+            ++usable;
+    }
+    if (usable == 0) return "none of the TLSA records is usable (RFC 7672 2.2)";
+    return "";
+}
+
 std::vector<std::string> peer_chain(SSL* ssl) {
     std::vector<std::string> out;
     // On the client side the chain starts with the peer's own certificate.
@@ -184,14 +211,24 @@ Task<ClientTlsResult> TcpStream::start_tls_client(const ClientTlsParams& params)
     // RFC 6066 3: SNI carries host names only, never an address literal.
     if (!params.server_name.empty() && !is_ip_literal(params.server_name))
         SSL_set_tlsext_host_name(ssl, params.server_name.c_str());
-    if (params.verify) {
+    bool names_checked = true;
+    if (!params.dane.empty()) {
+        if (std::string why = enable_dane(ssl, params); !why.empty()) {
+            out.error = why;
+            co_return out;
+        }
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+    } else if (params.verify) {
         if (!set_verify_names(ssl, params)) {
             out.error = "no host name to verify the certificate against";
             co_return out;
         }
         SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
     } else {
-        // RFC 7435: opportunistic TLS encrypts even when it cannot authenticate.
+        // RFC 7435: opportunistic TLS encrypts even when it cannot
+        // authenticate. OpenSSL still checks the chain and names it is
+        // given, so the result can say whether the peer was authentic.
+        names_checked = set_verify_names(ssl, params);
         SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
     }
     arm(read_timer_, read_fired_);
@@ -200,10 +237,14 @@ Task<ClientTlsResult> TcpStream::start_tls_client(const ClientTlsParams& params)
     read_timer_.cancel();
     out.peer_chain_der = peer_chain(ssl);
     long verify_result = SSL_get_verify_result(ssl);
+    bool must_verify = params.verify || !params.dane.empty();
     if (ec) {
         if (read_fired_)
             out.error = "TLS handshake timed out";
-        else if (params.verify && verify_result != X509_V_OK)
+        else if (!params.dane.empty() && verify_result != X509_V_OK)
+            out.error = std::string("no TLSA record matches the certificate (RFC 7672): ") +
+                        X509_verify_cert_error_string(verify_result);
+        else if (must_verify && verify_result != X509_V_OK)
             out.error = std::string("certificate verification failed: ") +
                         X509_verify_cert_error_string(verify_result);
         else
@@ -213,7 +254,13 @@ Task<ClientTlsResult> TcpStream::start_tls_client(const ClientTlsParams& params)
     handshake_done_ = true;
     out.ok = true;
     out.info = *tls_info();
-    out.verified = params.verify && verify_result == X509_V_OK;
+    out.verified =
+        names_checked && verify_result == X509_V_OK && SSL_get0_peer_certificate(ssl) != nullptr;
+    if (!params.dane.empty()) {
+        uint8_t usage = 0;
+        if (SSL_get0_dane_tlsa(ssl, &usage, nullptr, nullptr, nullptr, nullptr) >= 0)
+            out.dane_match = usage == 2 ? "DANE-TA" : usage == 3 ? "DANE-EE" : "PKIX";
+    }
     co_return out;
 }
 

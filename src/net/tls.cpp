@@ -89,6 +89,10 @@ Result<std::shared_ptr<TlsContext>> TlsContext::client(const std::string& ca_fil
         return fail(Errc::internal, "cannot require TLS 1.2: " + openssl_error());
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+    // RFC 7672: connections may ask for DANE (SSL_dane_enable); the context
+    // must allow it first. Connections that do not ask are unaffected.
+    if (SSL_CTX_dane_enable(ctx) <= 0)
+        return fail(Errc::internal, "cannot enable DANE support: " + openssl_error());
     if (ca_file.empty()) {
         if (SSL_CTX_set_default_verify_paths(ctx) != 1)
             return fail(Errc::internal, "cannot load the system CA store: " + openssl_error());

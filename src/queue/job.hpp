@@ -24,6 +24,9 @@ struct Outcome {
     std::string status;        // RFC 3463 "5.1.1"
     std::string remote_mta;    // the host that answered, empty when none did
     bool from_remote = false;  // reply came from the remote server (DSN Diagnostic-Code: smtp)
+    // Delivered to a server that does not offer DSN, so NOTIFY=SUCCESS
+    // could not be passed on: we send the "relayed" notice (RFC 3461 4.2).
+    bool relayed_without_dsn = false;
 };
 
 struct Inflight {

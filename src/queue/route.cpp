@@ -115,7 +115,51 @@ void append_family(std::vector<dns::IpAddress>& out, const dns::Answer& answer, 
     }
 }
 
+// The answers that gave addresses were all validated.
+bool addresses_authenticated(const dns::Answer& a, const dns::Answer& aaaa) {
+    bool any = false;
+    for (const dns::Answer* x : {&a, &aaaa}) {
+        if (x->addresses.empty()) continue;
+        if (!x->authenticated) return false;
+        any = true;
+    }
+    return any;
+}
+
 }  // namespace
+
+boost::asio::awaitable<Route> find_host(dns::Resolver& resolver, std::string host,
+                                        bool prefer_ipv6) {
+    host = to_lower(trim(host));
+    while (!host.empty() && host.back() == '.')
+        host.pop_back();
+    if (host.empty()) co_return failure(Route::Kind::no_such_domain, "5.4.4", "empty host name");
+    Route route;
+    if (std::optional<dns::IpAddress> ip = dns::IpAddress::parse(host)) {
+        route.hosts.push_back({host, 0, {*ip}, false});
+        co_return route;
+    }
+    boost::asio::awaitable<Answers> op =
+        lookup_all(resolver, {{host, dns::RecordType::a}, {host, dns::RecordType::aaaa}});
+    Answers answers = co_await std::move(op);
+    const dns::Answer& a = answers[0];
+    const dns::Answer& aaaa = answers[1];
+    RouteHost h{host, 0, {}, addresses_authenticated(a, aaaa)};
+    append_family(h.addresses, prefer_ipv6 ? aaaa : a, prefer_ipv6);
+    append_family(h.addresses, prefer_ipv6 ? a : aaaa, !prefer_ipv6);
+    if (!h.addresses.empty()) {
+        route.mx_authenticated = h.authenticated;
+        route.hosts.push_back(std::move(h));
+        co_return route;
+    }
+    dns::Rcode worst = temporary(a.rcode) ? a.rcode : aaaa.rcode;
+    if (temporary(worst)) {
+        co_return failure(Route::Kind::temp_failure, "4.4.3",
+                          "host " + host + ": " + std::string(rcode_text(worst)));
+    }
+    co_return failure(Route::Kind::no_such_domain, "5.4.4",
+                      "host " + host + " " + std::string(rcode_text(worst)));
+}
 
 boost::asio::awaitable<Route> find_route(dns::Resolver& resolver, std::string domain,
                                          std::mt19937& random, bool prefer_ipv6) {
@@ -130,7 +174,7 @@ boost::asio::awaitable<Route> find_route(dns::Resolver& resolver, std::string do
                               "invalid address literal " + domain);
         }
         Route route;
-        route.hosts.push_back({domain, 0, {*ip}});
+        route.hosts.push_back({domain, 0, {*ip}, false});
         co_return route;
     }
     if (!is_ascii(domain)) {
@@ -189,6 +233,7 @@ boost::asio::awaitable<Route> find_route(dns::Resolver& resolver, std::string do
         RouteHost host{candidates[i].name, candidates[i].preference, {}};
         append_family(host.addresses, prefer_ipv6 ? aaaa : a, prefer_ipv6);
         append_family(host.addresses, prefer_ipv6 ? a : aaaa, !prefer_ipv6);
+        host.authenticated = addresses_authenticated(a, aaaa);
         if (!host.addresses.empty()) {
             route.hosts.push_back(std::move(host));
             continue;

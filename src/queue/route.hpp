@@ -46,6 +46,9 @@ struct RouteHost {
     std::string name;  // the MX host (or the domain, or the literal "[192.0.2.1]")
     uint16_t preference = 0;
     std::vector<dns::IpAddress> addresses;
+    // Every answer that gave addresses had the AD bit (RFC 7672 2.2.2: DANE
+    // needs secure address records too).
+    bool authenticated = false;
 };
 
 struct Route {
@@ -58,5 +61,12 @@ struct Route {
 
 boost::asio::awaitable<Route> find_route(dns::Resolver& resolver, std::string domain,
                                          std::mt19937& random, bool prefer_ipv6 = false);
+
+// One host and its addresses, no MX lookup (a "[host]" relay, the
+// smarthost): an IP literal as is, else its A and AAAA records. NXDOMAIN
+// or no address: no_such_domain (5.4.4); SERVFAIL/timeout: temp_failure.
+// mx_authenticated is set from the address answers (there is no MX).
+boost::asio::awaitable<Route> find_host(dns::Resolver& resolver, std::string host,
+                                        bool prefer_ipv6 = false);
 
 }  // namespace tern::queue

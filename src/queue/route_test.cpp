@@ -316,6 +316,49 @@ TEST(Route, AuthenticatedMxAndHostCap) {
     EXPECT_EQ(r.hosts.front().name, "mx0.big.example");
     EXPECT_EQ(r.hosts.back().name, "mx" + std::to_string(kMaxMxHosts - 1) + ".big.example");
     EXPECT_EQ(dns.queries().size(), 1 + 2 * kMaxMxHosts);
+    EXPECT_TRUE(r.hosts.front().authenticated);
+}
+
+TEST(Route, HostsOfAnInsecureZoneAreNotAuthenticated) {
+    MemoryResolver dns;
+    dns.add_mx("plain.example", 10, "mx.plain.example");
+    dns.add_a("mx.plain.example", "192.0.2.9");
+    Route r = route_for(dns, "plain.example");
+    ASSERT_EQ(r.hosts.size(), 1u);
+    EXPECT_FALSE(r.mx_authenticated);
+    EXPECT_FALSE(r.hosts[0].authenticated);
+}
+
+Route host_route(MemoryResolver& dns, std::string host) {
+    return tern::testing::run_task(find_host(dns, std::move(host)));
+}
+
+TEST(Route, FindHostWithoutMx) {
+    MemoryResolver dns;
+    dns.set_authenticated(true);
+    dns.add_mx("relay.example", 10, "elsewhere.example");  // not used: no MX lookup
+    dns.add_a("relay.example", "192.0.2.7");
+    dns.add_a("relay.example", "2001:db8::7");
+    Route r = host_route(dns, "Relay.Example.");
+    ASSERT_EQ(r.kind, Route::Kind::hosts);
+    ASSERT_EQ(r.hosts.size(), 1u);
+    EXPECT_EQ(r.hosts[0].name, "relay.example");
+    EXPECT_EQ(addresses(r.hosts[0]), (std::vector<std::string>{"192.0.2.7", "2001:db8::7"}));
+    EXPECT_TRUE(r.mx_authenticated);
+    for (const auto& q : dns.queries())
+        EXPECT_NE(q.type, dns::RecordType::mx);
+
+    Route literal = host_route(dns, "192.0.2.8");
+    ASSERT_EQ(literal.kind, Route::Kind::hosts);
+    EXPECT_EQ(addresses(literal.hosts[0]), std::vector<std::string>{"192.0.2.8"});
+
+    Route missing = host_route(dns, "nowhere.example");
+    EXPECT_EQ(missing.kind, Route::Kind::no_such_domain);
+    EXPECT_EQ(missing.status, "5.4.4");
+    dns.add_timeout("slow.example");
+    Route slow = host_route(dns, "slow.example");
+    EXPECT_EQ(slow.kind, Route::Kind::temp_failure);
+    EXPECT_EQ(slow.status, "4.4.3");
 }
 
 }  // namespace

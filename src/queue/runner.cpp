@@ -18,9 +18,11 @@
 #include "base/log.hpp"
 #include "base/time.hpp"
 #include "dns/cares_resolver.hpp"
+#include "mtasts/cache.hpp"
 #include "queue/bounce.hpp"
 #include "queue/outcome.hpp"
 #include "queue/transfer.hpp"
+#include "queue/transport.hpp"
 
 namespace tern::queue {
 
@@ -32,12 +34,15 @@ namespace {
 // A claim lasts this long; a crashed node's messages come back after it.
 constexpr int64_t kLeaseSeconds = 3600;
 
-std::string destination_of(const std::string& address, bool smarthost) {
-    if (smarthost) return "[smarthost]";
+// The recipient's domain, or "[smarthost]" when the smarthost takes it (a
+// [[transport]] for the domain wins over the smarthost).
+std::string destination_of(const std::string& address, const config::Config& cfg) {
     auto at = address.rfind('@');
     std::string d = at == std::string::npos ? address : address.substr(at + 1);
     std::transform(d.begin(), d.end(), d.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!cfg.queue.smarthost.empty() && find_transport(cfg.transports, d) == nullptr)
+        return "[smarthost]";
     return d;
 }
 
@@ -80,6 +85,8 @@ struct Runner::Impl {
     std::mt19937 random{std::random_device{}()};
     std::string owner;
     std::shared_ptr<const DkimKeyring> dkim;
+    // RFC 8461 5.1: policies cached across restarts in <data_dir>.
+    std::unique_ptr<mtasts::PolicyCache> sts;
     // Touched only inside the loop's blocking job (one at a time).
     std::filesystem::file_time_type dkim_stamp{};
     bool dkim_loaded = false;
@@ -189,10 +196,9 @@ void Runner::Impl::admit(store::QueuedMessage message, const config::Config& cfg
     m->message = std::move(message);
     m->outcomes.resize(m->message.recipients.size());
     std::map<std::string, std::vector<std::size_t>> groups;
-    bool smarthost = !cfg.queue.smarthost.empty();
     for (std::size_t i = 0; i < m->message.recipients.size(); ++i) {
         const auto& r = m->message.recipients[i];
-        if (r.state == State::pending) groups[destination_of(r.address, smarthost)].push_back(i);
+        if (r.state == State::pending) groups[destination_of(r.address, cfg)].push_back(i);
     }
     inflight.insert(m->message.id);
     m->jobs_left = static_cast<unsigned>(groups.size());
@@ -229,6 +235,7 @@ net::Task<void> Runner::Impl::connection(std::string key) {
         deps.store,
         stopping,
         dkim,
+        sts.get(),
         [this, key]() -> std::optional<Job> {
             auto it = destinations.find(key);
             if (it == destinations.end() || it->second.jobs.empty()) return std::nullopt;
@@ -281,7 +288,7 @@ void Runner::Impl::record(Inflight& inf, const config::Config& cfg) {
     int64_t now = unix_now();
     bool too_old = expired(policy, m.created_at, now);
     std::vector<store::RecipientUpdate> updates;
-    std::vector<DsnRecipient> failed, delayed;
+    std::vector<DsnRecipient> failed, delayed, relayed;
     uint32_t attempts = 1;
     for (std::size_t i = 0; i < m.recipients.size(); ++i) {
         const auto& r = m.recipients[i];
@@ -305,6 +312,14 @@ void Runner::Impl::record(Inflight& inf, const config::Config& cfg) {
         updates.push_back({r.address, o.state, o.reply, o.remote_mta});
         if (o.state == State::failed && wants_dsn(r.notify, DsnKind::failure))
             failed.push_back(dsn_recipient(r, o, DsnRecipient::Action::failed, now, 0));
+        // RFC 3461 4.2: a server without DSN got the message; the success
+        // notice the sender asked for is ours to send, as "relayed".
+        if (o.state == State::delivered && o.relayed_without_dsn && !r.notify.empty() &&
+            wants_dsn(r.notify, DsnKind::success)) {
+            Outcome ok = o;
+            ok.status = "2.0.0";
+            relayed.push_back(dsn_recipient(r, ok, DsnRecipient::Action::relayed, now, 0));
+        }
         if (o.state == State::pending) {
             attempts = std::max(attempts, r.attempts + 1);
             if (wants_dsn(r.notify, DsnKind::delay))
@@ -313,7 +328,7 @@ void Runner::Impl::record(Inflight& inf, const config::Config& cfg) {
         }
     }
     bool notice = !delayed.empty() && delay_notice_due(policy, m, now);
-    if (!failed.empty() || notice) {
+    if (!failed.empty() || notice || !relayed.empty()) {
         std::string raw_copy;
         const std::string* raw = inf.raw.get();
         if (raw == nullptr) {
@@ -326,6 +341,10 @@ void Runner::Impl::record(Inflight& inf, const config::Config& cfg) {
         // between repeats the DSN rather than losing it.
         if (!failed.empty()) {
             if (auto s = send_dsn(bc, m, *raw, std::move(failed), now); !s)
+                log::error("queue.dsn_failed").kv("qid", m.id).kv("error", s.error().message);
+        }
+        if (!relayed.empty()) {
+            if (auto s = send_dsn(bc, m, *raw, std::move(relayed), now); !s)
                 log::error("queue.dsn_failed").kv("qid", m.id).kv("error", s.error().message);
         }
         if (notice) {
@@ -350,6 +369,8 @@ Runner::~Runner() {
 Status Runner::start() {
     auto cfg = impl_->deps.config.get();
     impl_->owner = cfg->server.hostname;
+    impl_->sts =
+        std::make_unique<mtasts::PolicyCache>(cfg->server.data_dir + "/mta-sts-cache.json");
     impl_->resolver = impl_->deps.resolver;
     if (impl_->resolver == nullptr) {
         dns::CaresOptions o;

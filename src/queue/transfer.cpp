@@ -10,7 +10,7 @@
 #include "dns/async_lookup.hpp"
 #include "net/connect.hpp"
 #include "queue/outcome.hpp"
-#include "queue/route.hpp"
+#include "queue/plan.hpp"
 #include "smtp/client/client.hpp"
 
 namespace tern::queue {
@@ -23,11 +23,7 @@ constexpr int kMaxAddressesTried = 10;  // per connection attempt, across all MX
 constexpr int kMaxSessionsPerRun = 4;   // reconnects after a lost session
 
 Outcome ours(State state, std::string status, std::string reason) {
-    Outcome o;
-    o.state = state;
-    o.status = std::move(status);
-    o.reply = std::move(reason);
-    return o;
+    return own_outcome(state, std::move(status), std::move(reason));
 }
 
 // Finishes a job with the same outcome for all its recipients.
@@ -42,105 +38,6 @@ void finish_all(TransferContext& ctx, std::optional<Job> first, const Outcome& o
     if (first) finish(ctx, *first, outcome);
     while (auto job = ctx.next_job())
         finish(ctx, *job, outcome);
-}
-
-struct Target {
-    std::string host;  // the MX name, for logs, SNI and Remote-MTA
-    std::string ip;
-    uint16_t port = 25;
-};
-
-// "host[:port]" or "[ip]:port" of queue.smarthost.
-bool parse_hostport(const std::string& text, std::string& host, uint16_t& port) {
-    std::string rest = text;
-    if (!rest.empty() && rest.front() == '[') {
-        auto close = rest.find(']');
-        if (close == std::string::npos) return false;
-        host = rest.substr(1, close - 1);
-        rest = rest.substr(close + 1);
-    } else {
-        auto colon = rest.rfind(':');
-        host = rest.substr(0, colon);
-        rest = colon == std::string::npos ? "" : rest.substr(colon);
-    }
-    if (rest.empty()) return !host.empty();
-    if (rest.front() != ':' || rest.size() < 2) return false;
-    unsigned long p = 0;
-    for (char c : rest.substr(1)) {
-        if (c < '0' || c > '9') return false;
-        p = p * 10 + static_cast<unsigned long>(c - '0');
-        if (p > 65535) return false;
-    }
-    port = static_cast<uint16_t>(p);
-    return !host.empty() && p > 0;
-}
-
-// Where to connect, in order; or an outcome for everything (no route).
-struct Plan {
-    std::vector<Target> targets;
-    std::optional<Outcome> none;
-    bool smarthost = false;
-};
-
-net::Task<Plan> plan_for(TransferContext& ctx, const std::string& destination) {
-    const config::Queue& q = ctx.config->queue;
-    Plan plan;
-    if (!q.smarthost.empty()) {
-        plan.smarthost = true;
-        std::string host;
-        uint16_t port = 587;
-        if (!parse_hostport(q.smarthost, host, port)) {
-            plan.none = ours(State::pending, "4.3.5",
-                             "queue.smarthost \"" + q.smarthost + "\" is not host[:port]");
-            co_return plan;
-        }
-        if (auto ip = dns::IpAddress::parse(host)) {
-            plan.targets.push_back({host, ip->to_string(), port});
-            co_return plan;
-        }
-        for (auto type : {dns::RecordType::a, dns::RecordType::aaaa}) {
-            dns::Question question{host, type};
-            auto op = dns::async_lookup(ctx.resolver, question);
-            dns::Answer answer = co_await std::move(op);
-            for (const auto& a : answer.addresses)
-                plan.targets.push_back({host, a.to_string(), port});
-        }
-        if (plan.targets.empty())
-            plan.none = ours(State::pending, "4.4.3", "cannot resolve the smarthost " + host);
-        co_return plan;
-    }
-    auto op = find_route(ctx.resolver, destination, ctx.random);
-    Route route = co_await std::move(op);
-    switch (route.kind) {
-        case Route::Kind::null_mx:
-            // RFC 7505 3: a null MX means the domain accepts no mail.
-            plan.none = ours(State::failed, "5.1.10",
-                             "556 5.1.10 " + destination + " accepts no mail (null MX)");
-            co_return plan;
-        case Route::Kind::no_such_domain: {
-            // 5.1.2: no such domain; 5.4.4: no usable host (RFC 3463).
-            std::string status = route.status.empty() ? "5.1.2" : route.status;
-            plan.none = ours(State::failed, status,
-                             "550 " + status + " " + destination + ": " +
-                                 (route.error.empty() ? "no mail server found" : route.error));
-            co_return plan;
-        }
-        case Route::Kind::temp_failure:
-            plan.none = ours(State::pending, "4.4.3",
-                             "451 4.4.3 cannot find the mail servers of " + destination +
-                                 (route.error.empty() ? "" : ": " + route.error));
-            co_return plan;
-        case Route::Kind::hosts:
-            break;
-    }
-    for (const auto& h : route.hosts)
-        for (const auto& a : h.addresses)
-            plan.targets.push_back(
-                {h.name, a.to_string(), static_cast<uint16_t>(ctx.config->queue.smtp_port)});
-    if (plan.targets.empty())
-        plan.none = ours(State::pending, "4.4.3",
-                         "451 4.4.3 no address found for the mail servers of " + destination);
-    co_return plan;
 }
 
 std::string read_secret(const std::string& path) {
@@ -158,7 +55,41 @@ struct Session {
     std::unique_ptr<net::Stream> stream;
     std::unique_ptr<client::Client> client;
     Target target;
+    // TLS with a certificate checked by DANE or against the CA store: what
+    // REQUIRETLS needs (RFC 8689 4.2.1).
+    bool authenticated = false;
 };
+
+net::Task<void> end_session(TransferContext& ctx, Session& s) {
+    co_await s.client->quit();
+    ctx.closed(s.stream.get());
+}
+
+// The handshake parameters for a target's TLS level.
+net::ClientTlsParams tls_params(const Target& t, const Plan& plan, const config::Queue& q) {
+    net::ClientTlsParams p;
+    p.server_name = t.host;
+    p.ca_file = q.tls_ca_file;
+    switch (t.tls.level) {
+        case HostTls::Level::dane:
+            p.verify = true;
+            p.dane = t.tls.tlsa;
+            // RFC 7672 3.2.2: the next-hop domain is a reference identifier
+            // for DANE-TA besides the MX host name.
+            if (!plan.next_hop.empty()) p.match_names = {t.host, plan.next_hop};
+            break;
+        case HostTls::Level::verify:
+            p.verify = true;
+            p.match_names = t.tls.match_names;
+            break;
+        default:
+            // Unauthenticated; names given so the result says whether the
+            // certificate would have passed (MTA-STS testing, logs).
+            p.match_names = t.tls.match_names;
+            break;
+    }
+    return p;
+}
 
 // Connects to the targets in order, from `next`, until one greets us and
 // takes EHLO/HELO (and STARTTLS when offered). `why` says what went wrong
@@ -177,11 +108,12 @@ net::Task<std::optional<Session>> open_session(TransferContext& ctx, const Plan&
     while (next < plan.targets.size() && tried < kMaxAddressesTried && !ctx.stopping) {
         const Target& t = plan.targets[next++];
         ++tried;
+        std::string where = t.host + "[" + t.ip + "]";
         auto connect =
             net::connect_tcp(t.ip, t.port, std::chrono::seconds(q.connect_timeout_seconds));
         auto stream = co_await std::move(connect);
         if (!stream) {
-            why = "connect to " + t.host + "[" + t.ip + "]:" + std::to_string(t.port) + ": " +
+            why = "connect to " + where + ":" + std::to_string(t.port) + ": " +
                   stream.error().message;
             log::info("queue.connect_failed").kv("host", t.host).kv("ip", t.ip).kv("error", why);
             continue;
@@ -191,49 +123,80 @@ net::Task<std::optional<Session>> open_session(TransferContext& ctx, const Plan&
         s.target = t;
         ctx.opened(s.stream.get());
         s.client = std::make_unique<client::Client>(*s.stream, opts);
+        // STACK-NOTES: no non-trivial temporaries inside co_await operands,
+        // so the reason is set first and the session closed after.
+        auto give_up = [&](std::string reason, const char* event) {
+            why = std::move(reason);
+            log::info(event).kv("host", t.host).kv("ip", t.ip).kv("error", why);
+        };
         client::Reply greeting = co_await s.client->greeting();
         client::Reply hello;
         if (greeting.code == 220) hello = co_await s.client->hello();
         if (greeting.code != 220 || !hello.positive()) {
             const client::Reply& bad = greeting.code != 220 ? greeting : hello;
-            why = t.host + "[" + t.ip + "] said: " + bad.text();
-            log::info("queue.session_refused").kv("host", t.host).kv("ip", t.ip).kv("reply", why);
-            co_await s.client->quit();
-            ctx.closed(s.stream.get());
+            give_up(where + " said: " + bad.text(), "queue.session_refused");
+            co_await end_session(ctx, s);
             continue;
         }
-        bool want_auth = plan.smarthost && !q.smarthost_user.empty();
+        const HostTls& level = t.tls;
+        bool want_auth = !plan.auth_user.empty();
         bool tls_refused_before = no_tls.count(next - 1) != 0;
-        if (s.client->capabilities().starttls && !tls_refused_before) {
-            net::ClientTlsParams tls;
-            tls.server_name = t.host;
-            // Opportunistic TLS (RFC 7435) to MX hosts; a smarthost we log
-            // in to must prove who it is.
-            tls.verify = want_auth;
-            tls.ca_file = q.tls_ca_file;
-            net::ClientTlsResult done = co_await s.client->starttls(tls);
-            if (!done.ok && (want_auth || !s.client->usable())) {
-                why = "STARTTLS with " + t.host + "[" + t.ip + "] failed: " + done.error;
-                log::info("queue.tls_failed").kv("host", t.host).kv("ip", t.ip).kv("error", why);
-                co_await s.client->quit();
-                ctx.closed(s.stream.get());
-                if (!want_auth && no_tls.insert(next - 1).second) --next;  // same host, in clear
+        if (level.level != HostTls::Level::none && s.client->capabilities().starttls &&
+            !tls_refused_before) {
+            net::ClientTlsParams params = tls_params(t, plan, q);
+            net::ClientTlsResult done = co_await s.client->starttls(params);
+            if (!done.ok && (level.required() || want_auth || !s.client->usable())) {
+                give_up("STARTTLS with " + where + " failed (" + level.source + " TLS " +
+                            std::string(to_string(level.level)) + "): " + done.error,
+                        "queue.tls_failed");
+                co_await end_session(ctx, s);
+                // Opportunistic only: the same host once more, in clear.
+                if (!level.required() && !want_auth && no_tls.insert(next - 1).second) --next;
                 continue;
             }
+            if (done.ok) {
+                s.authenticated = done.verified && (level.level == HostTls::Level::dane ||
+                                                    level.level == HostTls::Level::verify);
+                log::info("queue.tls")
+                    .kv("host", t.host)
+                    .kv("ip", t.ip)
+                    .kv("level", to_string(level.level))
+                    .kv("source", level.source)
+                    .kv("version", done.info.version)
+                    .kv("verified", done.verified ? "yes" : "no")
+                    .kv("dane", done.dane_match);
+                // RFC 8461 5: testing mode reports a failure and delivers.
+                if (level.testing && !done.verified)
+                    log::warn("queue.mta_sts_testing_failure")
+                        .kv("host", t.host)
+                        .kv("ip", t.ip)
+                        .kv("why", "certificate does not verify for " + t.host);
+            }
             // A 454 to STARTTLS leaves the session usable: go on in clear.
-        } else if (want_auth) {
-            why = t.host + " does not offer STARTTLS; not sending the smarthost password in clear";
-            co_await s.client->quit();
-            ctx.closed(s.stream.get());
+        } else if (level.required() || want_auth) {
+            give_up(where + " does not offer STARTTLS, which " +
+                        (want_auth ? std::string("AUTH") : level.source + " TLS") + " requires",
+                    "queue.tls_missing");
+            co_await end_session(ctx, s);
             continue;
+        } else if (level.testing) {
+            log::warn("queue.mta_sts_testing_failure")
+                .kv("host", t.host)
+                .kv("ip", t.ip)
+                .kv("why", "no STARTTLS");
         }
         if (want_auth) {
-            std::string password = read_secret(q.smarthost_password_file);
-            client::Reply auth = co_await s.client->authenticate(q.smarthost_user, password);
+            if (!s.authenticated) {
+                give_up("not logging in to " + where + ": its certificate was not verified",
+                        "queue.auth_refused");
+                co_await end_session(ctx, s);
+                continue;
+            }
+            std::string password = read_secret(plan.password_file);
+            client::Reply auth = co_await s.client->authenticate(plan.auth_user, password);
             if (!auth.positive()) {
-                why = "AUTH at " + t.host + " failed: " + auth.text();
-                co_await s.client->quit();
-                ctx.closed(s.stream.get());
+                give_up("AUTH at " + t.host + " failed: " + auth.text(), "queue.auth_failed");
+                co_await end_session(ctx, s);
                 continue;
             }
         }
@@ -299,7 +262,8 @@ void log_outcome(const Job& job, std::size_t i, const Outcome& o, const Target& 
 net::Task<void> run_connection(TransferContext& ctx, std::string destination) {
     std::optional<Job> job = ctx.next_job();
     if (!job) co_return;
-    auto plan_op = plan_for(ctx, destination);
+    PlanContext pctx{ctx.resolver, ctx.random, *ctx.config, ctx.sts};
+    auto plan_op = plan_for(pctx, destination);
     Plan plan = co_await std::move(plan_op);
     if (plan.none) {
         log::info("queue.no_route").kv("destination", destination).kv("reason", plan.none->reply);
@@ -322,6 +286,16 @@ net::Task<void> run_connection(TransferContext& ctx, std::string destination) {
                 continue;
             }
             client::OutEnvelope env = envelope_of(*job);
+            if (env.requiretls && !s->authenticated) {
+                // RFC 8689 4.2.1: REQUIRETLS mail goes only over TLS whose
+                // certificate DANE or MTA-STS/PKIX checked.
+                finish(ctx, *job,
+                       ours(State::failed, "5.7.30",
+                            "550 5.7.30 REQUIRETLS support required: " + s->target.host +
+                                " was not reached over authenticated TLS"));
+                job = ctx.next_job();
+                continue;
+            }
             const std::string& raw = *job->message->raw;
             client::SendResult result = co_await s->client->send(env, raw);
             for (std::size_t k = 0; k < job->recipients.size(); ++k) {
@@ -336,6 +310,8 @@ net::Task<void> run_connection(TransferContext& ctx, std::string destination) {
                     o.status = status_for(r->code, r->enhanced);
                     o.reply = r->code == 0 ? r->text() + " (" + s->target.host + ")" : r->text();
                     o.from_remote = r->code != 0;
+                    o.relayed_without_dsn =
+                        o.state == State::delivered && !s->client->capabilities().dsn;
                 }
                 o.remote_mta = s->target.host;
                 log_outcome(*job, i, o, s->target);

@@ -22,6 +22,10 @@
 #include "queue/job.hpp"
 #include "store/store.hpp"
 
+namespace tern::mtasts {
+class PolicyCache;
+}
+
 namespace tern::queue {
 
 struct TransferContext {
@@ -32,6 +36,7 @@ struct TransferContext {
     store::Store& store;
     const std::atomic<bool>& stopping;
     std::shared_ptr<const DkimKeyring> dkim;       // signs messages as they are loaded
+    mtasts::PolicyCache* sts = nullptr;            // MTA-STS policies; null: not used
     std::function<std::optional<Job>()> next_job;  // the destination's next job, if any
     std::function<void(Job&)> job_done;            // outcomes filled for its recipients
     // Open streams are registered so that stop() can close them.

@@ -52,12 +52,20 @@ class Tern:
             "auth": {"argon2_memory_kib": 1024, "argon2_iterations": 1},
             "smtp": {"greeting_delay_ms": 0},
         }
+        arrays = {}  # a list of dicts is an array of tables: [[transport]]
         for table, keys in (settings or {}).items():
-            tables.setdefault(table, {}).update(keys)
+            if isinstance(keys, list):
+                arrays[table] = keys
+            else:
+                tables.setdefault(table, {}).update(keys)
         parts = []
         for table, keys in tables.items():
             parts.append(f"[{table}]")
             parts += [f"{k} = {toml_value(v)}" for k, v in keys.items()]
+        for table, entries in arrays.items():
+            for keys in entries:
+                parts.append(f"[[{table}]]")
+                parts += [f"{k} = {toml_value(v)}" for k, v in keys.items()]
         for name, proto, tls in listeners:
             parts += ["[[listen]]", f'protocol = "{proto}"', 'address = "127.0.0.1"',
                       f"port = {self.ports[name]}", f'tls = "{tls}"']

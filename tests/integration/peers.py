@@ -1,6 +1,8 @@
 """Real peers for the outbound tests: a DNS server (unbound) serving test
-zones and a receiving MTA (Postfix), each on loopback in its own temporary
-directory.
+zones, DNSSEC-signed ones too, and a receiving MTA (Postfix), each on
+loopback in its own temporary directory; and for TLS policy tests (MTA-STS,
+DANE) a private CA (TestCA), TLSA data (tlsa_data) and an HTTPS server
+(HttpsServer).
 
 Both are context managers. Each starts the real daemon, waits until it
 serves, and on exit stops it by the PID it started (SIGTERM, then SIGKILL)
@@ -12,6 +14,7 @@ sends nothing anywhere (every transport is `error`). /etc/postfix is only
 read (postfix-script reads its meta files there).
 """
 import grp
+import ipaddress
 import os
 import pwd
 import re
@@ -67,6 +70,208 @@ def _stop_pid(proc, timeout=10):
         proc.wait()
 
 
+class SignedZone:
+    """A zone for Unbound(signed=...): full zone-file lines (owners absolute
+    or relative to the zone), and whether to make it bogus: signed, then one
+    record of each RRset altered (A, AAAA, MX, TXT, TLSA data; for other
+    types the RRSIG is) so validation fails and the resolver answers
+    SERVFAIL (RFC 4035 5.5)."""
+
+    def __init__(self, lines, bogus=False):
+        self.lines = list(lines)
+        self.bogus = bogus
+
+
+def _as_signed(spec):
+    return spec if isinstance(spec, SignedZone) else SignedZone(spec)
+
+
+# Types that carry the DNSSEC machinery or the zone apex: never tampered with.
+_DNSSEC_TYPES = {"SOA", "NS", "DNSKEY", "RRSIG", "NSEC", "NSEC3", "NSEC3PARAM", "DS"}
+
+
+def _rr_fields(line):
+    """(fields, index of the type field) of a zone-file line with an owner."""
+    fields = line.split()
+    i = 1
+    while i < len(fields) and (fields[i].isdigit() or fields[i].upper() in ("IN", "CH", "HS")):
+        i += 1
+    return fields, i
+
+
+def _rr_type(line):
+    fields, i = _rr_fields(line)
+    return fields[i].upper() if i < len(fields) else ""
+
+
+def _tamper(line):
+    """The record with its data changed, or None for a type we do not alter."""
+    fields, i = _rr_fields(line)
+    rtype, rdata = fields[i].upper(), fields[i + 1:]
+    if rtype == "A":
+        octets = rdata[0].split(".")
+        octets[-1] = str((int(octets[-1]) + 1) % 256)
+        rdata[0] = ".".join(octets)
+    elif rtype == "AAAA":
+        rdata[0] = str(ipaddress.IPv6Address((int(ipaddress.IPv6Address(rdata[0])) + 1) % 2**128))
+    elif rtype == "MX":
+        rdata[0] = str((int(rdata[0]) + 1) % 65536)
+    elif rtype == "TLSA":
+        rdata[-1] = rdata[-1][:-1] + ("1" if rdata[-1][-1] == "0" else "0")
+    elif rtype == "TXT" and rdata[-1].endswith('"'):
+        rdata[-1] = rdata[-1][:-1] + 'x"'
+    else:
+        return None
+    return " ".join(fields[:i + 1] + rdata)
+
+
+def _make_bogus(signed_lines):
+    """Alters every non-DNSSEC record after signing (or, for types _tamper
+    does not know, breaks the RRSIG over it)."""
+    out, broken = [], set()
+    for line in signed_lines:
+        rtype = _rr_type(line) if line.strip() and not line.startswith(";") else ""
+        if rtype and rtype not in _DNSSEC_TYPES:
+            changed = _tamper(line)
+            if changed is None:
+                broken.add((line.split()[0].lower(), rtype))
+            else:
+                line = changed
+        out.append(line)
+    for n, line in enumerate(out):
+        fields, i = _rr_fields(line) if line.strip() else ([], 0)
+        if i + 1 < len(fields) and fields[i].upper() == "RRSIG" and \
+                (fields[0].lower(), fields[i + 1].upper()) in broken:
+            sig = fields[-1]
+            fields[-1] = ("B" if sig[0] != "B" else "C") + sig[1:]
+            out[n] = " ".join(fields)
+    if out == list(signed_lines):
+        raise ValueError("bogus zone has no record to alter")
+    return out
+
+
+def _zone_dir(root, zone):
+    return os.path.join(root, "dnssec", zone.rstrip("."))
+
+
+def _signed_path(root, zone):
+    return os.path.join(_zone_dir(root, zone), "zone.signed")
+
+
+def _ds_path(root, zone):
+    return os.path.join(_zone_dir(root, zone), "trust-anchor.ds")
+
+
+def _sign_zone(root, zone, spec):
+    """Signs `spec` with the zone's key (made on first use: one ECDSA P-256
+    key with the KSK flag, signing everything), writes zone.signed (altered
+    when spec.bogus) and the DS to use as trust anchor."""
+    zdir = _zone_dir(root, zone)
+    os.makedirs(zdir, exist_ok=True)
+    keys = [n[:-4] for n in os.listdir(zdir) if n.startswith("K") and n.endswith(".key")]
+    if not keys:
+        r = subprocess.run(["ldns-keygen", "-a", "ECDSAP256SHA256", "-k", zone], cwd=zdir,
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError(f"ldns-keygen failed for {zone}: {r.stderr}")
+        keys = [r.stdout.split()[0]]
+        shutil.copy(os.path.join(zdir, keys[0] + ".ds"), _ds_path(root, zone))
+    types = {_rr_type(line) for line in spec.lines}
+    head = [f"$ORIGIN {zone}", "$TTL 60"]
+    if "SOA" not in types:
+        head.append(f"{zone} 3600 IN SOA ns.{zone} hostmaster.{zone} 1 3600 600 86400 60")
+    if "NS" not in types:
+        head.append(f"{zone} 3600 IN NS ns.{zone}")
+    with open(os.path.join(zdir, "zone"), "w") as f:
+        f.write("\n".join(head + spec.lines) + "\n")
+    r = subprocess.run(["ldns-signzone", "-f", "zone.new", "zone", keys[0]], cwd=zdir,
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError(f"ldns-signzone failed for {zone}: {r.stderr}{r.stdout}")
+    if spec.bogus:
+        with open(os.path.join(zdir, "zone.new")) as f:
+            lines = f.read().splitlines()
+        with open(os.path.join(zdir, "zone.new"), "w") as f:
+            f.write("\n".join(_make_bogus(lines)) + "\n")
+    os.replace(os.path.join(zdir, "zone.new"), _signed_path(root, zone))
+
+
+def _spawn_unbound(conf, log_path, err_path, timeout):
+    """Starts `unbound -d -c conf`; returns (proc, "") once it serves, or
+    (None, why) after stopping it."""
+    if os.path.exists(log_path):
+        os.remove(log_path)
+    with open(err_path, "w") as err:
+        proc = subprocess.Popen([UNBOUND, "-d", "-c", conf], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if "start of service" in _read(log_path):
+            return proc, ""
+        time.sleep(0.02)
+    _stop_pid(proc)
+    return None, _read(log_path) + _read(err_path)
+
+
+def _reload_unbound(proc, log_path, timeout=10):
+    """SIGHUP: unbound re-reads its config and zone files and empties its
+    cache; waits until it serves again."""
+    before = _read(log_path).count("start of service")
+    proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: _read(log_path).count("start of service") > before, timeout,
+             what="unbound to reload")
+
+
+class _AuthUnbound:
+    """The authoritative side of Unbound(signed=...): auth-zone for each
+    signed zone, refusing everything else."""
+
+    def __init__(self, root, address, zones):
+        self.dir = root
+        self.address = address
+        self.zones = zones
+        self.port = None
+        self.proc = None
+        self.conf = os.path.join(root, "auth.conf")
+        self.log_path = os.path.join(root, "auth.log")
+
+    def write_config(self):
+        lines = ["server:", f"  interface: {self.address}", f"  port: {self.port}",
+                 "  do-daemonize: no", '  username: ""', '  chroot: ""',
+                 f'  directory: "{self.dir}"', f'  pidfile: "{self.dir}/auth.pid"',
+                 f'  logfile: "{self.log_path}"', "  use-syslog: no", "  verbosity: 1",
+                 "  do-ip6: no", "  num-threads: 1", "  access-control: 127.0.0.0/8 allow",
+                 '  local-zone: "." refuse']
+        # Local zones are consulted before auth zones: let these through.
+        lines += [f'  local-zone: "{zone}" transparent' for zone in self.zones]
+        for zone in self.zones:
+            lines += ["auth-zone:", f'  name: "{zone}"',
+                      f'  zonefile: "{_signed_path(self.dir, zone)}"',
+                      "  for-downstream: yes", "  for-upstream: no", "  fallback-enabled: no"]
+        lines += ["remote-control:", "  control-enable: no"]
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def start(self, timeout):
+        problem = ""
+        for _ in range(3):
+            self.port = free_port(self.address, socket.SOCK_DGRAM)
+            self.write_config()
+            self.proc, problem = _spawn_unbound(self.conf, self.log_path,
+                                                os.path.join(self.dir, "auth-stderr.log"), timeout)
+            if self.proc:
+                return self
+        raise AssertionError("authoritative unbound did not start: " + problem)
+
+    def reload(self):
+        self.write_config()
+        _reload_unbound(self.proc, self.log_path)
+
+    def stop(self):
+        _stop_pid(self.proc)
+        self.proc = None
+
+
 class Unbound:
     """unbound answering only for the given records.
 
@@ -77,9 +282,24 @@ class Unbound:
     RFC 6761 default refusal of .test is overridden). `port` and
     `address` are where it listens; `nameserver` is "address:port" as
     Tern's [dns] nameservers wants it.
+
+    `signed` = {zone: [zone-file lines] or SignedZone(lines, bogus=True)}:
+    each zone is signed with its own ECDSA P-256 key (ldns-keygen,
+    ldns-signzone; SOA and NS are added when the lines lack them) and served
+    by a second unbound (auth-zone) on another port of `address`; this
+    resolver validates them against the zone's DS as trust anchor, so its
+    answers there carry the AD bit (RFC 4035 3.2.3), and a bogus zone (a
+    record altered after signing) answers SERVFAIL. Answers from the
+    unsigned local-data zones never carry AD. set_signed_zone() re-signs a
+    zone (same key) and reloads both daemons, which also empties the cache.
     """
 
-    def __init__(self, records, address="127.0.0.1"):
+    def __init__(self, records, address="127.0.0.1", signed=None):
+        # DNSSEC-signed zones (see SignedZone), served by a second,
+        # authoritative unbound and validated by this one.
+        self.signed = {zone.rstrip(".") + ".": _as_signed(spec)
+                       for zone, spec in (signed or {}).items()}
+        self.auth = None
         if isinstance(records, dict):
             self.zones = {zone.rstrip(".") + ".": list(lines) for zone, lines in records.items()}
         else:
@@ -129,12 +349,21 @@ class Unbound:
                 # kind of quote the record does not use (TXT data has ").
                 quote = "'" if "'" not in record else '"'
                 lines.append(f"  local-data: {quote}{record}{quote}")
+        lines += self._validator_lines()
         lines += ["remote-control:", "  control-enable: no"]
         with open(os.path.join(self.dir, "unbound.conf"), "w") as f:
             f.write("\n".join(lines) + "\n")
 
     def start(self, timeout=10):
         self.dir = tempfile.mkdtemp(prefix="tern-unbound-")
+        if self.signed:
+            try:
+                for zone in self.signed:
+                    _sign_zone(self.dir, zone, self.signed[zone])
+                self.auth = _AuthUnbound(self.dir, self.address, self.signed).start(timeout)
+            except BaseException:
+                self.stop()
+                raise
         problem = ""
         for _ in range(3):  # the free port may be taken before unbound binds it
             self.port = free_port(self.address, socket.SOCK_DGRAM)
@@ -158,9 +387,46 @@ class Unbound:
     def stop(self):
         _stop_pid(self.proc)
         self.proc = None
+        if self.auth:
+            self.auth.stop()
+            self.auth = None
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
+
+    def _validator_lines(self):
+        """Resolver settings for the signed zones: validate them (RFC 4035
+        5) with each zone's DS as trust anchor, asking the authoritative
+        unbound on loopback (do-not-query-localhost: no) through a stub."""
+        if not self.signed:
+            return []
+        lines = ['  module-config: "validator iterator"', "  do-not-query-localhost: no",
+                 "  qname-minimisation: no", "  val-log-level: 2"]
+        for zone in self.signed:
+            # More specific than "." refuse and the RFC 6761 "test." default.
+            lines.append(f'  local-zone: "{zone}" transparent')
+            lines.append(f'  trust-anchor-file: "{_ds_path(self.dir, zone)}"')
+        for zone in self.signed:
+            lines += ["stub-zone:", f'  name: "{zone}"',
+                      f"  stub-addr: {self.auth.address}@{self.auth.port}"]
+        return lines
+
+    def trust_anchor(self, zone):
+        """The DS record of a signed zone's key, as the resolver trusts it."""
+        return _read(_ds_path(self.dir, zone.rstrip(".") + ".")).strip()
+
+    def set_signed_zone(self, zone, lines, bogus=False):
+        """Replaces (or adds) a signed zone while running: re-signs it with
+        its key and reloads both daemons (which empties the cache)."""
+        zone = zone.rstrip(".") + "."
+        self.signed[zone] = SignedZone(lines, bogus)
+        _sign_zone(self.dir, zone, self.signed[zone])
+        if self.auth is None:
+            self.auth = _AuthUnbound(self.dir, self.address, self.signed).start(10)
+        else:
+            self.auth.reload()
+        self._write_config()
+        _reload_unbound(self.proc, self.log_path)
 
     def __enter__(self):
         return self.start()
@@ -198,16 +464,25 @@ class Postfix:
     a domain in the Maildir `maildir_root`/<domain>/; messages(address)
     picks one recipient's by the Delivered-To header Postfix prepends.
 
-    STARTTLS is offered with a self-signed certificate and the Received
-    header it adds says so (smtpd_tls_received_header). `access` maps an
+    STARTTLS is offered, with a self-signed certificate for `hostname` or,
+    with cert=(cert_path, key_path), that certificate (a file with the
+    chain after the leaf is sent whole), and the Received header it adds
+    says so (smtpd_tls_received_header). Each TLS session is logged
+    (smtpd_tls_loglevel 1) as "Anonymous TLS connection established from
+    ..." (tls_sessions() counts them); the "disconnect from" line lists the
+    commands, starttls=1 among them when the client used TLS. `access` maps an
     address (or a regexp source between slashes) to a reply such as
     "450 4.2.0 try later"; change it with set_access(), which reloads.
-    The log is in `log_path` (maillog_file via postlogd).
+    The log is in `log_path` (maillog_file via postlogd). `main_cf` adds or
+    overrides main.cf settings (for example {"smtpd_discard_ehlo_keywords":
+    "dsn"} for a peer without DSN).
     """
 
     def __init__(self, domains=("dest.test",), address="127.0.0.2", port=None, access=None,
-                 hostname=None):
+                 hostname=None, cert=None, main_cf=None):
+        self.main_cf = dict(main_cf or {})  # extra main.cf settings, applied last
         self.domains = list(domains)
+        self.cert = cert
         self.address = address
         self.port = port
         self.access = dict(access or {})
@@ -298,6 +573,7 @@ class Postfix:
             "readme_directory": "no",
             "notify_classes": "",
         }
+        main.update(self.main_cf)
         with open(os.path.join(etc, "main.cf"), "w") as f:
             f.write("".join(f"{k} = {v}\n" for k, v in main.items()))
         with open(os.path.join(etc, "master.cf"), "w") as f:
@@ -319,6 +595,11 @@ class Postfix:
 
     def _make_cert(self):
         etc = self.config_dir
+        if self.cert:
+            shutil.copyfile(self.cert[0], f"{etc}/cert.pem")
+            shutil.copyfile(self.cert[1], f"{etc}/key.pem")
+            os.chmod(f"{etc}/key.pem", 0o600)
+            return
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                         "-subj", f"/CN={self.hostname}", "-addext", f"subjectAltName=DNS:{self.hostname}",
                         "-keyout", f"{etc}/key.pem", "-out", f"{etc}/cert.pem"],
@@ -439,6 +720,10 @@ class Postfix:
     def reload(self):
         self.postfix("reload")
 
+    def tls_sessions(self):
+        """How many TLS sessions smtpd has logged as established."""
+        return self.log().count("TLS connection established from")
+
     def set_access(self, access):
         """Replaces the recipient access map and reloads Postfix so every
         new SMTP session uses it."""
@@ -531,3 +816,10 @@ class Postfix:
             return wait_for(enough, timeout, what=f"{count} message(s) for {address}")
         except AssertionError as e:
             raise AssertionError(f"{e}; Postfix log:\n{self.log()[-3000:]}") from None
+
+
+# ---- TLS: a private CA, DANE TLSA data and an HTTPS server ----
+
+
+# The TLS policy peers live in tls_peers.py; re-exported for the tests.
+from tls_peers import HttpsServer, TestCA, tlsa_data  # noqa: E402,F401
