@@ -8,13 +8,13 @@ set -euo pipefail
 build_pkgs=(
   cmake ninja-build g++ ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libc-ares-dev libsqlite3-dev libpq-dev libargon2-dev
-  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libidn2-dev
+  libssl-dev libc-ares-dev libsqlite3-dev zlib1g-dev libpq-dev libargon2-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libidn2-dev libicu-dev
   openssl publicsuffix
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-dkim swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail unbound
-  postfix isync mutt ldnsutils
+  postfix isync mutt ldnsutils testssl.sh
 )
 bench_pkgs=(
   dovecot-core dovecot-pop3d python3 procps postfix unbound

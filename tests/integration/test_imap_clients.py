@@ -8,7 +8,8 @@ to the server, pull them into a second Maildir and compare content hashes
 flag change and a MOVE made on the server (imaplib) arrive in the second
 Maildir, and a flag set there arrives on the server.
 mutt: run in a pseudo-terminal on the account's INBOX; its index names a
-subject we delivered."""
+subject we delivered.
+imaplib: SORT, UID SORT and THREAD (RFC 5256) on a few appended messages."""
 import collections
 import hashlib
 import imaplib
@@ -278,6 +279,43 @@ set timeout=60
         self.assertIn("sync note #2.", text, "mutt's index did not show the subject:\n" + text[-2000:])
         self.assertIn("Sender 1", text)
 
+    # -- imaplib: SORT and THREAD (RFC 5256) --
+    def test_imaplib_sort_and_thread(self):
+        m = self.imap()
+        try:
+            typ, caps = m.capability()
+            for cap in (b"SORT", b"SORT=DISPLAY", b"THREAD=REFERENCES", b"THREAD=ORDEREDSUBJECT"):
+                self.assertIn(cap, caps[0].split())
+            m.create("Sorted")
+            mails = [
+                ("<p1@example.test>", "", "Plan", "Wed, 1 Jan 2020 10:00:00 +0000"),
+                ("<p2@example.test>", "In-Reply-To: <p1@example.test>\r\n", "Re: Plan",
+                 "Wed, 1 Jan 2020 12:00:00 +0100"),
+                ("<o1@example.test>", "", "[list] Other", "Wed, 1 Jan 2020 09:00:00 +0000"),
+            ]
+            for mid, extra, subject, date in mails:
+                raw = ("From: a@example.test\r\nMessage-ID: %s\r\n%sSubject: %s\r\n"
+                       "Date: %s\r\n\r\nbody\r\n" % (mid, extra, subject, date))
+                typ, _ = m.append("Sorted", None, None, raw.encode())
+                self.assertEqual(typ, "OK")
+            m.select("Sorted")
+            # Message 2's 12:00 +0100 is 11:00 UTC: after 1, and 3 is first.
+            typ, data = m.sort("(DATE)", "UTF-8", "ALL")
+            self.assertEqual((typ, data), ("OK", [b"3 1 2"]))
+            typ, data = m.sort("(SUBJECT REVERSE DATE)", "UTF-8", "ALL")
+            self.assertEqual((typ, data), ("OK", [b"3 2 1"]))
+            typ, data = m.uid("SORT", "(REVERSE ARRIVAL)", "UTF-8", "ALL")
+            self.assertEqual(typ, "OK")
+            self.assertEqual(len(data[0].split()), 3)
+            typ, data = m.thread("REFERENCES", "UTF-8", "ALL")
+            self.assertEqual((typ, data), ("OK", [b"(3)(1 2)"]))
+            typ, data = m.thread("ORDEREDSUBJECT", "UTF-8", "ALL")
+            self.assertEqual((typ, data), ("OK", [b"(3)(1 2)"]))
+            typ, data = m.sort("(DATE)", "KOI8-R", "ALL")
+            self.assertEqual(typ, "NO")
+            self.assertIn(b"[BADCHARSET", data[0])
+        finally:
+            m.logout()
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -30,7 +30,8 @@ std::string Session::capabilities() const {
     caps +=
         " LITERAL+ ENABLE ID IDLE UIDPLUS MOVE UNSELECT CHILDREN NAMESPACE SPECIAL-USE "
         "LIST-EXTENDED LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN "
-        "QUOTA QUOTA=RES-STORAGE";
+        "QUOTA QUOTA=RES-STORAGE SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT "
+        "THREAD=REFERENCES";
     // RFC 7889 2: APPENDLIMIT=<n>, the same limit for every mailbox.
     caps += " APPENDLIMIT=" + std::to_string(append_limit());
     return caps;

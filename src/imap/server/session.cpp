@@ -47,6 +47,9 @@ const Session::CommandSpec* Session::find_command(CommandName name) {
         {CommandName::unselect, &Session::cmd_unselect, kSelected, false},
         {CommandName::expunge, &Session::cmd_expunge, kSelected, false},
         {CommandName::search, &Session::cmd_search, kSelected, true},
+        // RFC 5256 3, 4: SORT and THREAD are searches, so EXPUNGE waits too.
+        {CommandName::sort, &Session::cmd_sort, kSelected, true},
+        {CommandName::thread, &Session::cmd_thread, kSelected, true},
         {CommandName::fetch, &Session::cmd_fetch, kSelected, true},
         {CommandName::store, &Session::cmd_store, kSelected, true},
         {CommandName::copy, &Session::cmd_copy, kSelected, false},

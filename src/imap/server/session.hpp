@@ -15,7 +15,8 @@
 // Capabilities offered: IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE
 // UIDPLUS MOVE UNSELECT CHILDREN NAMESPACE SPECIAL-USE LIST-EXTENDED
 // LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN QUOTA
-// QUOTA=RES-STORAGE APPENDLIMIT=<max literal>, STARTTLS and LOGINDISABLED
+// QUOTA=RES-STORAGE SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT
+// THREAD=REFERENCES APPENDLIMIT=<max literal>, STARTTLS and LOGINDISABLED
 // before TLS, AUTH=PLAIN AUTH=LOGIN.
 //
 // Per-session modes switched on by ENABLE (RFC 5161) or implicitly:
@@ -44,13 +45,15 @@
 // ENVELOPE, BODY, BODYSTRUCTURE, BODY[section] and BINARY come from the mime
 // library, parsed per FETCH (not yet cached at delivery).
 // Not yet: the full-text index
-// (BODY/TEXT/header SEARCH keys scan the raw bytes), SORT, THREAD, COMPRESS,
+// (BODY/TEXT/header SEARCH keys scan the raw bytes; SORT and THREAD read
+// each matching message's header, not a cache), COMPRESS,
 // MULTIAPPEND atomicity, UTF8=ACCEPT (refused with BAD "not supported" or,
 // for ENABLE, not enabled).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -158,6 +161,17 @@ class Session {
     net::Task<void> cmd_copy(const Command& c);
     // cmd_search.cpp
     net::Task<void> cmd_search(const Command& c);
+    // cmd_sort.cpp
+    net::Task<void> cmd_sort(const Command& c);
+    net::Task<void> cmd_thread(const Command& c);
+    // Runs the SEARCH `key` over the selected mailbox on a worker thread and
+    // calls `matched` there for each match, in sequence order, with the
+    // message's raw bytes (nullptr when unreadable). Errors as SEARCH's.
+    using MatchSink =
+        std::function<void(std::uint32_t seq, const store::Message& m, const std::string* raw)>;
+    net::Task<Status> scan_matches(const SearchKey& key, const MatchSink& matched);
+    // The reply for a failed scan_matches (NO [CANNOT], BAD or SERVERBUG).
+    void scan_failed(const Command& c, const Error& e);
     // cmd_fetch.cpp
     net::Task<void> cmd_fetch(const Command& c);
     // cmd_idle.cpp
