@@ -13,7 +13,7 @@ build_pkgs=(
   openssl publicsuffix
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-dkim swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail unbound
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-dkim python3-authres swaks libnet-ssleay-perl procps clang libclang-rt-14-dev fetchmail unbound
   postfix isync mutt ldnsutils testssl.sh
 )
 bench_pkgs=(

@@ -98,7 +98,7 @@ int serve(const config::Config& initial) {
     const mailauth::dmarc::PublicSuffixList psl = load_psl(initial);
     Services services{config,    **store,      auth,       blocking, pop3_locks,
                       send_rate, queue_wakeup, **resolver, psl};
-    queue::Runner runner({**store, blocking, config, queue_wakeup, resolver->get()});
+    queue::Runner runner({**store, blocking, config, queue_wakeup, resolver->get(), &psl});
     if (auto st = runner.start(); !st)
         return fatal("the outbound queue cannot start: " + st.error().message +
                      "; check [dns] nameservers");

@@ -42,6 +42,7 @@ struct Args {
     bool with_message = false;      // queue show --message
     std::string ipv4;               // dns records --ip
     std::string ipv6;               // dns records --ipv6
+    bool include_today = false;     // dmarc send --include-today
 };
 
 // The advice printed after an unexpected store error.
@@ -86,6 +87,9 @@ int dns_records(const config::Config& config, const Args& args);
 // (cmd_dns.cpp); add_dns_query() declares its arguments on the subcommand.
 void add_dns_query(CLI::App& query);
 int dns_query(const config::Config& config, const Args& args);
+// `tern dmarc pending | send [--include-today]` (cmd_dmarc.cpp).
+int dmarc_pending(const config::Config& config, const Args& args);
+int dmarc_send(const config::Config& config, const Args& args);
 // Where `tern dkim keygen` keeps a domain's key: <data_dir>/dkim/<domain>.<selector>.pem
 std::string dkim_key_path(const config::Config& config, std::string_view domain,
                           std::string_view selector);

@@ -206,6 +206,17 @@ void add_queue_commands(CLI::App& app, Builder& b, detail::Args& args) {
         ->required();
 }
 
+void add_dmarc_commands(CLI::App& app, Builder& b, detail::Args& args) {
+    CLI::App* dmarc = app.add_subcommand("dmarc", "DMARC aggregate reports (RFC 7489 7.2)")
+                          ->require_subcommand(1);
+    b.admin(dmarc, "pending", "List the report data collected and not sent yet",
+            detail::dmarc_pending);
+    b.admin(dmarc, "send", "Send the reports of past days now (tern serve sends them hourly)",
+            detail::dmarc_send)
+        ->add_flag("--include-today", args.include_today,
+                   "Also report today so far (its rows are then gone)");
+}
+
 void add_store_commands(CLI::App& app, Builder& b) {
     CLI::App* store = app.add_subcommand("store", "Check the mail store")->require_subcommand(1);
     b.admin(store, "check", "Check the store's consistency; exit 1 and list problems if any",
@@ -253,6 +264,7 @@ int run(int argc, char** argv, const ServeFunction& serve) {
     add_mail_commands(app, builder, args);
     add_store_commands(app, builder);
     add_queue_commands(app, builder, args);
+    add_dmarc_commands(app, builder, args);
     add_dkim_commands(app, builder, args);
     add_dns_commands(app, builder, args);
 

@@ -142,10 +142,17 @@ struct Mailauth {
     bool dkim_verify = true;    // RFC 6376 6 on every DKIM-Signature
     bool dmarc = true;          // RFC 7489 6.6 (needs spf and dkim_verify for a pass)
     bool dmarc_enforce = true;  // act on reject/quarantine; false: only record
+    bool arc = true;            // RFC 8617 5.2: validate ARC chains, record arc=
+    bool arc_seal = true;       // RFC 8617 5.1: seal mail forwarded to external alias targets
     std::string public_suffix_list = "/usr/share/publicsuffix/public_suffix_list.dat";
     // RFC 5782 DNS blocklists asked at connect, comma-separated zones; empty:
     // none (and no DNS at connect). Parsed by smtp/server/dnsbl.hpp.
     std::string dnsbl_zones;
+    // RFC 7489 7.2: daily aggregate reports to the rua of the domains whose
+    // mail arrived; the reports' From and <org_name> (empty: from the host name).
+    bool dmarc_reports = true;
+    std::string dmarc_report_from;  // empty: noreply-dmarc@<server.hostname>
+    std::string dmarc_report_org;   // empty: server.hostname
 };
 
 struct Config {

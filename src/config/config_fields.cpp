@@ -140,10 +140,19 @@ const std::vector<Field>& fields() {
         {"mailauth", "dmarc", [](Config& c) -> Target { return &c.mailauth.dmarc; }},
         {"mailauth", "dmarc_enforce",
          [](Config& c) -> Target { return &c.mailauth.dmarc_enforce; }},
+        {"mailauth", "arc", [](Config& c) -> Target { return &c.mailauth.arc; }},
+        {"mailauth", "arc_seal", [](Config& c) -> Target { return &c.mailauth.arc_seal; }},
         {"mailauth", "public_suffix_list",
          [](Config& c) -> Target { return &c.mailauth.public_suffix_list; }, 0, 0,
          R::absolute_path},
         {"mailauth", "dnsbl_zones", [](Config& c) -> Target { return &c.mailauth.dnsbl_zones; }},
+        {"mailauth", "dmarc_reports",
+         [](Config& c) -> Target { return &c.mailauth.dmarc_reports; }},
+        {"mailauth", "dmarc_report_from",
+         [](Config& c) -> Target { return &c.mailauth.dmarc_report_from; }},
+        {"mailauth", "dmarc_report_org",
+         [](Config& c) -> Target { return &c.mailauth.dmarc_report_org; }, 0, 0,
+         R::optional_hostname},
     };
     return table;
 }

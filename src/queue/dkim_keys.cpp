@@ -49,6 +49,15 @@ std::size_t DkimKeyring::size() const {
     return n;
 }
 
+std::vector<DkimKeyring::KeyRef> DkimKeyring::keys_for(std::string_view domain) const {
+    std::vector<KeyRef> out;
+    auto it = by_domain_.find(to_lower(domain));
+    if (it == by_domain_.end()) return out;
+    for (const auto& k : it->second)
+        out.push_back(KeyRef{k.selector, &k.key});
+    return out;
+}
+
 Result<std::string> DkimKeyring::sign(std::string_view message, int64_t now) const {
     if (by_domain_.empty()) return std::string();
     auto from = mailauth::dmarc::from_domain(message);

@@ -34,6 +34,15 @@ class DkimKeyring {
     // Errors come from signing itself (a message without From, ...).
     Result<std::string> sign(std::string_view message, int64_t now) const;
 
+    // Read-only: the keys kept for exactly `domain` (any case), in selector
+    // order; empty when it has none. For ARC sealing (RFC 8617 5.1) of mail
+    // forwarded for one of our domains. Pointers live as long as the ring.
+    struct KeyRef {
+        std::string selector;
+        const mailauth::dkim::PrivateKey* key = nullptr;
+    };
+    std::vector<KeyRef> keys_for(std::string_view domain) const;
+
   private:
     struct Key {
         std::string selector;

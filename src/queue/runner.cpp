@@ -20,6 +20,7 @@
 #include "dns/cares_resolver.hpp"
 #include "mtasts/cache.hpp"
 #include "queue/bounce.hpp"
+#include "queue/dmarc_reports.hpp"
 #include "queue/outcome.hpp"
 #include "queue/transfer.hpp"
 #include "queue/transport.hpp"
@@ -73,11 +74,13 @@ DsnRecipient dsn_recipient(const store::QueueRecipient& r, const Outcome& o,
 }  // namespace
 
 struct Runner::Impl {
-    explicit Impl(RunnerDeps d) : deps(d), timer(io) {}
+    explicit Impl(RunnerDeps d) : deps(d), timer(io), dmarc_timer(io) {}
 
     RunnerDeps deps;
     asio::io_context io;
     asio::steady_timer timer;
+    asio::steady_timer dmarc_timer;  // the next DMARC report run
+    bool dmarc_done = false;
     std::thread thread;
     std::unique_ptr<dns::CaresResolver> own_resolver;
     dns::Resolver* resolver = nullptr;
@@ -110,7 +113,7 @@ struct Runner::Impl {
     }
 
     void maybe_finish() {
-        if (stopping && loop_done && connections == 0 && finalizing == 0) io.stop();
+        if (stopping && loop_done && dmarc_done && connections == 0 && finalizing == 0) io.stop();
     }
 
     template <class Awaitable>
@@ -127,6 +130,7 @@ struct Runner::Impl {
 
     std::shared_ptr<const DkimKeyring> refresh_dkim(const config::Config& cfg);
     net::Task<void> loop();
+    net::Task<void> dmarc_loop();
     void admit(store::QueuedMessage message, const config::Config& cfg);
     void pump(const std::string& key);
     net::Task<void> connection(std::string key);
@@ -149,6 +153,30 @@ std::shared_ptr<const DkimKeyring> Runner::Impl::refresh_dkim(const config::Conf
     auto ring = DkimKeyring::load(dir);
     log::info("queue.dkim_keys").kv("dir", dir).kv("keys", ring->size());
     return ring;
+}
+
+net::Task<void> Runner::Impl::dmarc_loop() {
+    std::chrono::seconds wait(60);  // let the server settle first
+    while (!stopping) {
+        dmarc_timer.expires_after(wait);
+        auto token = asio::as_tuple(asio::use_awaitable);
+        co_await dmarc_timer.async_wait(token);
+        if (stopping) break;
+        wait = std::chrono::hours(1);
+        std::shared_ptr<const config::Config> cfg = deps.config.get();
+        if (!cfg->mailauth.dmarc_reports) continue;
+        DmarcReportContext ctx{deps.store, deps.blocking, *resolver, *cfg, deps.psl, &deps.wakeup};
+        int64_t now = unix_now();
+        auto op = send_dmarc_reports(ctx, utc_day(now), now);
+        DmarcReportRun run = co_await std::move(op);
+        if (run.reports + run.skipped + run.deferred > 0)
+            log::info("dmarc.reports")
+                .kv("queued", run.reports)
+                .kv("dropped", run.skipped)
+                .kv("deferred", run.deferred);
+    }
+    dmarc_done = true;
+    maybe_finish();
 }
 
 net::Task<void> Runner::Impl::loop() {
@@ -384,6 +412,7 @@ Status Runner::start() {
     Impl* impl = impl_.get();
     impl_->deps.wakeup.attach([impl] { asio::post(impl->io, [impl] { impl->wake(); }); });
     impl_->spawn(impl_->loop(), "loop");
+    impl_->spawn(impl_->dmarc_loop(), "dmarc");
     impl_->thread = std::thread([impl] {
         impl->io.run();
         log::info("queue.stopped");
@@ -399,6 +428,7 @@ void Runner::stop() {
     asio::post(impl->io, [impl] {
         impl->stopping = true;
         impl->timer.cancel();
+        impl->dmarc_timer.cancel();
         for (net::Stream* s : impl->streams)
             s->close();
         impl->maybe_finish();

@@ -17,6 +17,10 @@
 // stop() are called by the composition root only; Wakeup::notify() from any
 // thread makes it look at the queue at once.
 //
+// DMARC aggregate reports (dmarc_reports.hpp) are sent from here too: a
+// minute after start, then every hour, the reports of the days before
+// today that are still in the store leave through the queue.
+//
 // Crash safety: nothing is removed from the queue before the remote 250 was
 // read and recorded; a crash between the two sends that recipient again
 // (RFC 5321 6.1 allows duplicates, never loss). A restart releases the
@@ -29,6 +33,7 @@
 #include "base/result.hpp"
 #include "config/holder.hpp"
 #include "dns/resolver.hpp"
+#include "mailauth/dmarc/public_suffix.hpp"
 #include "net/blocking.hpp"
 #include "queue/wakeup.hpp"
 #include "store/store.hpp"
@@ -44,6 +49,9 @@ struct RunnerDeps {
     // answers may arrive on any thread); null: the runner makes its own
     // c-ares resolver from config [dns].
     dns::Resolver* resolver = nullptr;
+    // For DMARC aggregate reports (RFC 7489 7.1 compares Organizational
+    // Domains); null: host names are compared as they are.
+    const mailauth::dmarc::PublicSuffixList* psl = nullptr;
 };
 
 class Runner {

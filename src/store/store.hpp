@@ -341,12 +341,39 @@ class QueueStore {
     virtual Result<std::size_t> reschedule(QueueId id, int64_t when) = 0;
 };
 
+// ---- DMARC aggregate report data (RFC 7489 7.2) ----------------------------------------
+
+// One row of a day's aggregate report for one policy domain. The store
+// treats key, policy and rua as opaque text (mailauth/dmarc/report_rows.hpp
+// encodes them); rows with the same (day, domain, key) add their counts.
+struct DmarcReportRow {
+    int64_t day = 0;     // UTC midnight (unix seconds) of the day the mail arrived
+    std::string domain;  // the policy domain: where the DMARC record was found
+    std::string key;     // the row's identity: source, identifiers, results
+    uint64_t count = 0;  // messages
+    std::string policy;  // the published policy (the latest seen that day)
+    std::string rua;     // the record's aggregate report URIs (the latest seen)
+};
+
+class DmarcStore {
+  public:
+    virtual ~DmarcStore() = default;
+    // Adds each row's count to the stored row with the same (day, domain,
+    // key), or stores it; policy and rua take the new values.
+    virtual Status add_dmarc_rows(const std::vector<DmarcReportRow>& rows) = 0;
+    // Every row of days before `day` (the days whose reports are due).
+    virtual Result<std::vector<DmarcReportRow>> dmarc_rows_before(int64_t day) = 0;
+    // Removes one day's rows of one domain (its report was sent).
+    virtual Status delete_dmarc_rows(int64_t day, std::string_view domain) = 0;
+};
+
 // ---- the whole store -----------------------------------------------------------------
 
 class Store : public AccountStore,
               public MailboxStore,
               public MessageStore,
               public QueueStore,
+              public DmarcStore,
               public ChangeNotifier {
   public:
     // Waits for queued writes and makes everything durable; later calls fail.

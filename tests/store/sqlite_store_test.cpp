@@ -111,7 +111,7 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalModeWithASchemaVersion) {
         return out;
     };
     EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(one("SELECT max(version) FROM schema_version"), "3");
+    EXPECT_EQ(one("SELECT max(version) FROM schema_version"), "4");
     sqlite3_close(db);
 }
 
@@ -139,7 +139,7 @@ TEST_F(SqliteStoreTest, MigrationFromVersion2ComputesCrlfSizes) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "ALTER TABLE messages DROP COLUMN crlf_size;"
+                           "ALTER TABLE messages DROP COLUMN crlf_size; DROP TABLE dmarc_rows;"
                            "UPDATE schema_version SET version=2",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);

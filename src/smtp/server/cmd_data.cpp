@@ -12,6 +12,7 @@
 #include "queue/enqueue.hpp"
 #include "smtp/proto/reply.hpp"
 #include "smtp/server/data_decoder.hpp"
+#include "smtp/server/dmarc_collect.hpp"
 #include "smtp/server/headers.hpp"
 #include "smtp/server/inbound_auth.hpp"
 #include "smtp/server/session.hpp"
@@ -55,6 +56,15 @@ store::NewQueued outbound_part(const Envelope& env, const std::string& content) 
     q.requiretls = env.params.requiretls;
     q.raw = content;
     return q;
+}
+
+// RFC 8617 5.1: the domain that seals a forwarded copy is the alias's own
+// (on port 25 every remote target comes from an alias of a local domain);
+// empty when nothing is forwarded.
+std::string forwarding_domain(const Envelope& env) {
+    for (const auto& r : env.recipients)
+        if (!r.remote.empty()) return r.path.mailbox.domain;
+    return {};
 }
 
 // One line per checked message (DESIGN.md rule 7), so a rejection or a
@@ -210,6 +220,7 @@ net::Task<void> Session::deliver(std::string& body) {
     // Port 25 only: SPF, DKIM and DMARC (inbound_auth.hpp), before anything
     // is stored, so a DMARC reject stores nothing.
     InboundVerdict auth;
+    std::optional<store::DmarcReportRow> dmarc_row;
     if (!options_.submission) {
         InboundAuthSettings settings = inbound_settings(cfg, now);
         if (any_check(settings)) {
@@ -219,7 +230,16 @@ net::Task<void> Session::deliver(std::string& body) {
                 check_inbound(who, body, deps_.resolver, deps_.psl, settings);
             auth = co_await std::move(op);
             log_inbound_auth(conn_.session_id, id, auth);
+            // RFC 7489 7.2: counted for the domain's aggregate report,
+            // refused mail too.
+            if (cfg.mailauth.dmarc_reports) dmarc_row = dmarc_report_row(auth, who, now);
             if (auth.action == InboundAction::reject) {
+                if (dmarc_row) {
+                    std::function<void()> count = [&] {
+                        (void)deps_.store.add_dmarc_rows({*dmarc_row});
+                    };
+                    co_await deps_.blocking.run(count);
+                }
                 reset_transaction();
                 // RFC 7489 10.1 / issue 7: refuse at end of DATA, naming DMARC.
                 reply(550, "5.7.1",
@@ -265,6 +285,14 @@ net::Task<void> Session::deliver(std::string& body) {
     for (const auto& r : env.recipients)
         msg.targets.insert(msg.targets.end(), r.local.begin(), r.local.end());
     store::NewQueued outbound = outbound_part(env, msg.content);
+    // Port 25 copies forwarded to external alias targets get the next ARC
+    // set (inbound_auth.hpp); submitted mail is the user's own, DKIM-signed
+    // by the queue instead.
+    const std::string seal_domain =
+        options_.submission || !auth.arc || !cfg.mailauth.arc_seal || outbound.recipients.empty()
+            ? std::string()
+            : forwarding_domain(env);
+    Result<std::string> arc_fields = std::string();
 
     // Local copies first, then the queue; both are durable before the 250.
     Result<std::vector<store::Appended>> stored = std::vector<store::Appended>();
@@ -275,11 +303,35 @@ net::Task<void> Session::deliver(std::string& body) {
         if (quarantine && !msg.targets.empty())
             if (Status st = junk_targets(deps_.store, msg.targets); !st) stored = st.failure();
         if (stored && !msg.targets.empty()) stored = delivery::deliver_local(deps_.store, msg);
+        if (!seal_domain.empty()) {
+            arc_fields = arc_seal_forwarded(auth, outbound.raw, seal_domain,
+                                            cfg.server.data_dir + "/dkim", now);
+            if (arc_fields) outbound.raw.insert(0, *arc_fields);
+        }
         if (stored && !outbound.recipients.empty())
             queued = queue::enqueue(deps_.store, std::move(outbound), now, &deps_.queue_wakeup);
+        // Report data is statistics: a failure to count is logged, never
+        // a reason to refuse the message.
+        if (stored && queued && dmarc_row) {
+            if (Status st = deps_.store.add_dmarc_rows({*dmarc_row}); !st)
+                log::warn("smtp.dmarc_row_failed").kv("qid", id).kv("error", st.error().message);
+        }
     };
     co_await deps_.blocking.run(job);
     if (stored && !queued) stored = queued.failure();
+    if (!seal_domain.empty()) {
+        if (arc_fields)
+            log::info("smtp.arc_sealed")
+                .kv("sid", conn_.session_id)
+                .kv("qid", id)
+                .kv("domain", seal_domain);
+        else
+            log::info("smtp.arc_not_sealed")
+                .kv("sid", conn_.session_id)
+                .kv("qid", id)
+                .kv("domain", seal_domain)
+                .kv("reason", arc_fields.error().message);
+    }
     std::size_t rcpts = env.recipients.size();
     reset_transaction();
     if (!stored) {

@@ -6,15 +6,19 @@
 #include <map>
 #include <random>
 
+#include "base/strings.hpp"
 #include "dns/async_lookup.hpp"
+#include "mailauth/arc/sealer.hpp"
 #include "mailauth/dmarc/from_domain.hpp"
 #include "mailauth/results/builder.hpp"
+#include "queue/dkim_keys.hpp"
 
 namespace tern::smtp {
 
 namespace spf = mailauth::spf;
 namespace dkim = mailauth::dkim;
 namespace dmarc = mailauth::dmarc;
+namespace arc = mailauth::arc;
 
 namespace {
 
@@ -73,6 +77,18 @@ net::Task<std::vector<dkim::SignatureResult>> run_dkim(const std::string& messag
     co_return verifier.results();
 }
 
+net::Task<arc::ArcVerdict> run_arc(const std::string& message, dns::Resolver& resolver) {
+    arc::ArcVerifier verifier(message);
+    std::vector<dns::Question> questions = verifier.questions();
+    if (!questions.empty()) {
+        net::Task<std::vector<dns::Answer>> op = dns::async_lookup_all(resolver, questions);
+        std::vector<dns::Answer> answers = co_await std::move(op);
+        for (std::size_t i = 0; i < questions.size() && i < answers.size(); ++i)
+            verifier.provide(questions[i], std::move(answers[i]));
+    }
+    co_return verifier.result();
+}
+
 net::Task<dmarc::DmarcVerdict> run_dmarc(dmarc::DmarcInput input,
                                          const dmarc::PublicSuffixList& psl,
                                          dns::Resolver& resolver) {
@@ -98,12 +114,14 @@ InboundAuthSettings inbound_settings(const config::Config& config, std::int64_t 
     s.dkim = m.dkim_verify;
     s.dmarc = m.dmarc;
     s.enforce = m.dmarc_enforce;
+    s.arc = m.arc;
+    s.arc_seal = m.arc && m.arc_seal;
     s.now = now;
     return s;
 }
 
 bool any_check(const InboundAuthSettings& s) {
-    return s.spf || s.dkim || s.dmarc;
+    return s.spf || s.dkim || s.dmarc || s.arc;
 }
 
 std::string_view to_string(InboundAction action) {
@@ -151,6 +169,17 @@ std::string results_field(const InboundVerdict& v, const InboundIdentity& who,
         for (const auto& r : *v.dkim)
             builder.add_dkim(dkim::to_string(r.result), r.domain, r.selector, r.b_text);
     }
+    if (v.arc) {
+        // RFC 8617 10.1: arc=<result>, with header.oldest-pass (5.2 step 5)
+        // when the chain passed and smtp.remote-ip for the hop it came from.
+        // Before dmarc, which keeps ending the field as it always has.
+        mailauth::results::ResInfo info{"arc", std::string(arc::to_string(v.arc->result)), {}, {}};
+        if (v.arc->result == arc::ChainStatus::pass && v.arc->oldest_pass)
+            info.properties.emplace_back("header.oldest-pass", std::to_string(*v.arc->oldest_pass));
+        if (v.arc->result != arc::ChainStatus::none && !who.client_ip.empty())
+            info.properties.emplace_back("smtp.remote-ip", who.client_ip);
+        builder.add(std::move(info));
+    }
     if (v.dmarc) {
         builder.add_dmarc(dmarc::to_string(v.dmarc->result), v.dmarc->from_domain);
     } else if (!v.dmarc_error.empty()) {
@@ -196,9 +225,38 @@ net::Task<InboundVerdict> check_inbound(InboundIdentity who, const std::string& 
             v.dmarc = std::move(verdict);
         }
     }
+    if (settings.arc) {
+        net::Task<arc::ArcVerdict> op = run_arc(message, resolver);
+        arc::ArcVerdict verdict = co_await std::move(op);
+        v.arc = std::move(verdict);
+    }
     v.action = decide_action(v, settings.enforce);
     v.field = results_field(v, who, settings.authserv_id);
     co_return v;
+}
+
+Result<std::string> arc_seal_forwarded(const InboundVerdict& v, const std::string& message,
+                                       const std::string& domain, const std::string& key_dir,
+                                       std::int64_t now) {
+    if (!v.arc || v.field.empty()) return fail(Errc::invalid, "ARC validation was not run");
+    auto ring = queue::DkimKeyring::load(key_dir);
+    auto keys = ring->keys_for(domain);
+    if (keys.empty()) return fail(Errc::not_found, "no DKIM key for " + domain);
+    // RFC 8617 4.1.2: rsa-sha256 is what every ARC verifier knows; Ed25519
+    // (RFC 8463) only when the domain has no RSA key.
+    const queue::DkimKeyring::KeyRef* chosen = &keys.front();
+    for (const auto& k : keys)
+        if (k.key->type() == mailauth::dkim::KeyType::rsa) {
+            chosen = &k;
+            break;
+        }
+    arc::SealOptions options;
+    options.domain = to_lower(domain);
+    options.selector = chosen->selector;
+    options.auth_results = v.field;
+    options.chain = v.arc->result;
+    options.timestamp = now;
+    return arc::seal(message, *chosen->key, options);
 }
 
 Status junk_targets(store::Store& store, std::vector<delivery::LocalTarget>& targets) {

@@ -17,7 +17,19 @@
 //   - DMARC (RFC 7489 6.6): the single RFC5322.From domain (a message with
 //     none, several or an unusable one gets dmarc=permerror and no policy),
 //     the SPF result for the domain SPF checked, the DKIM results, pct.
+//   - ARC (RFC 8617 5.2): the chain validated (mailauth/arc/verifier.hpp),
+//     its key lookups asked at once; recorded as arc=none|pass|fail with
+//     header.oldest-pass on a pass (RFC 8617 10.1 registers both). It only
+//     informs: the action never depends on it.
 // Disabled checks (config [mailauth]) are skipped and left out of the field.
+//
+// arc_seal_forwarded() (blocking: reads key files; run it on the worker
+// pool) makes the ARC set for the copy of a message forwarded to external
+// alias targets (RFC 8617 5.1), signed with the DKIM key of the alias's
+// domain: the AAR copies this hop's Authentication-Results field, cv= comes
+// from the validation. Errors (Errc::not_found: the domain has no key;
+// Errc::invalid: ARC validation was off, the chain already failed, ...)
+// mean the copy leaves unsealed.
 //
 // The action (RFC 7489 6.6.2, 7489 10.1 on what "reject" means in SMTP):
 // reject when DMARC failed and the disposition (pct applied) is reject,
@@ -39,6 +51,7 @@
 #include "config/config.hpp"
 #include "delivery/router.hpp"
 #include "dns/resolver.hpp"
+#include "mailauth/arc/verifier.hpp"
 #include "mailauth/dkim/verifier.hpp"
 #include "mailauth/dmarc/evaluator.hpp"
 #include "mailauth/dmarc/public_suffix.hpp"
@@ -57,6 +70,8 @@ struct InboundAuthSettings {
     bool dkim = true;
     bool dmarc = true;
     bool enforce = true;
+    bool arc = true;       // RFC 8617 5.2 validation, arc= recorded
+    bool arc_seal = true;  // RFC 8617 5.1 sealing of forwarded copies (needs arc)
     std::int64_t now = 0;  // Unix seconds, for DKIM t= and x=
     int sample = -1;       // DMARC pct sample in [0, 100); -1: random
 };
@@ -79,6 +94,7 @@ struct InboundVerdict {
     std::optional<mailauth::spf::SpfVerdict> spf;                      // when checked
     std::optional<std::vector<mailauth::dkim::SignatureResult>> dkim;  // when checked
     std::optional<mailauth::dmarc::DmarcVerdict> dmarc;                // when evaluated
+    std::optional<mailauth::arc::ArcVerdict> arc;                      // when checked
     std::string dmarc_error;  // why DMARC could not be evaluated (permerror)
     InboundAction action = InboundAction::deliver;
     std::string field;  // "Authentication-Results: ...\r\n"; empty if nothing was checked
@@ -94,6 +110,13 @@ net::Task<InboundVerdict> check_inbound(InboundIdentity who, const std::string& 
 InboundAction decide_action(const InboundVerdict& verdict, bool enforce);
 std::string results_field(const InboundVerdict& verdict, const InboundIdentity& who,
                           const std::string& authserv_id);
+
+// The ARC-Seal, ARC-Message-Signature and ARC-Authentication-Results
+// fields to prepend to `message` (the forwarded copy, our trace fields
+// included), signed for `domain` with a key from `key_dir` (<data_dir>/dkim).
+Result<std::string> arc_seal_forwarded(const InboundVerdict& verdict, const std::string& message,
+                                       const std::string& domain, const std::string& key_dir,
+                                       std::int64_t now);
 
 // Errors: the store's.
 Status junk_targets(store::Store& store, std::vector<delivery::LocalTarget>& targets);

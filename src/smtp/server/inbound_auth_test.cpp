@@ -8,6 +8,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "mailauth/arc/sealer.hpp"
 #include "mailauth/dkim/signer.hpp"
 #include "testing/memory_resolver.hpp"
 #include "testing/run_task.hpp"
@@ -19,6 +23,7 @@ namespace {
 namespace dkim = mailauth::dkim;
 namespace dmarc = mailauth::dmarc;
 namespace spf = mailauth::spf;
+namespace arc = mailauth::arc;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -216,6 +221,7 @@ TEST_F(InboundAuthTest, DisabledChecksAreSkippedAndLeftOut) {
     EXPECT_EQ(dns_.queries()[0].name, "sel._domainkey.good.example");
 
     s.dkim = false;
+    s.arc = false;
     dns_.clear_queries();
     auto none = check(message_from("bad.example"), "x@bad.example", s);
     EXPECT_TRUE(none.field.empty());
@@ -227,12 +233,93 @@ TEST_F(InboundAuthTest, SettingsComeFromConfig) {
     c.server.hostname = "mx.example.org";
     auto s = inbound_settings(c, kNow);
     EXPECT_EQ(s.authserv_id, "mx.example.org");
-    EXPECT_TRUE(s.spf && s.dkim && s.dmarc && s.enforce);
+    EXPECT_TRUE(s.spf && s.dkim && s.dmarc && s.enforce && s.arc && s.arc_seal);
+    c.mailauth.arc = false;  // sealing needs the validation
+    EXPECT_FALSE(inbound_settings(c, kNow).arc_seal);
     c.mailauth.authserv_id = "auth.example.org";
     c.mailauth.dmarc_enforce = false;
     s = inbound_settings(c, kNow);
     EXPECT_EQ(s.authserv_id, "auth.example.org");
     EXPECT_FALSE(s.enforce);
+}
+
+// RFC 8617: a chain sealed upstream (by "list.example") is validated and
+// recorded; arc_seal_forwarded() then adds our set with a key from a
+// keyring directory, which validates again (3 sets after a 2-set chain).
+const dkim::PrivateKey& rsa_key() {
+    static const dkim::PrivateKey k = *dkim::PrivateKey::generate(dkim::KeyType::rsa, 2048);
+    return k;
+}
+
+std::string sealed_upstream(const std::string& message) {
+    arc::SealOptions o;
+    o.domain = "list.example";
+    o.selector = "arc";
+    o.auth_results = "Authentication-Results: mx.list.example; spf=pass smtp.mailfrom=a@x.example";
+    o.timestamp = kNow - 60;
+    auto fields = arc::seal(message, key(), o);
+    EXPECT_TRUE(fields.ok()) << fields.error().message;
+    return *fields + message;
+}
+
+TEST_F(InboundAuthTest, ArcChainIsValidatedAndRecorded) {
+    dns_.add_txt("arc._domainkey.list.example", dkim::key_record_text(key()));
+    auto v = check(sealed_upstream(message_from("bad.example")), "x@bad.example");
+    ASSERT_TRUE(v.arc);
+    EXPECT_EQ(v.arc->result, arc::ChainStatus::pass) << v.arc->reason;
+    EXPECT_THAT(v.field, HasSubstr("arc=pass header.oldest-pass=0 smtp.remote-ip=192.0.2.10"));
+    // ARC informs only: DMARC still fails and decides the action.
+    EXPECT_EQ(v.action, InboundAction::reject);
+
+    auto plain = check(message_from("good.example"), "bounce@good.example");
+    ASSERT_TRUE(plain.arc);
+    EXPECT_EQ(plain.arc->result, arc::ChainStatus::none);
+    EXPECT_THAT(plain.field, HasSubstr("arc=none"));
+    EXPECT_THAT(plain.field, Not(HasSubstr("oldest-pass")));
+
+    // A body changed after sealing: fail.
+    std::string tampered = sealed_upstream(message_from("good.example", "Original.\r\n"));
+    tampered.replace(tampered.find("Original."), 9, "Changed!!");
+    auto broken = check(tampered, "bounce@good.example");
+    EXPECT_EQ(broken.arc->result, arc::ChainStatus::fail);
+    EXPECT_THAT(broken.field, HasSubstr("arc=fail"));
+
+    auto s = settings();
+    s.arc = false;
+    auto off = check(message_from("good.example"), "bounce@good.example", s);
+    EXPECT_FALSE(off.arc);
+    EXPECT_THAT(off.field, Not(HasSubstr("\tarc=")));  // "dmarc=" holds "arc="
+}
+
+TEST_F(InboundAuthTest, ForwardedCopyIsSealedWithTheAliasDomainKey) {
+    dns_.add_txt("arc._domainkey.list.example", dkim::key_record_text(key()));
+    dns_.add_txt("k2._domainkey.tern.test", dkim::key_record_text(rsa_key()));
+    testing::TempDir keys;
+    {
+        // The keyring's file layout (queue/dkim_keys.hpp): <domain>.<selector>.pem.
+        std::ofstream(keys.file("tern.test.k1.pem")) << key().to_pem();
+        std::ofstream(keys.file("tern.test.k2.pem")) << rsa_key().to_pem();
+    }
+    const std::string received = sealed_upstream(message_from("good.example"));
+    auto v = check(received, "bounce@good.example");
+    const std::string copy = "Received: by mx.tern.test\r\n" + v.field + received;
+    auto fields = arc_seal_forwarded(v, copy, "TERN.test", keys.path().string(), kNow);
+    ASSERT_TRUE(fields.ok()) << fields.error().message;
+    // RSA is preferred over Ed25519 for sealing.
+    EXPECT_TRUE(fields->starts_with("ARC-Seal: i=2; a=rsa-sha256; t=1800000000; cv=pass;"))
+        << *fields;
+    EXPECT_THAT(*fields, HasSubstr("d=tern.test; s=k2;"));
+    EXPECT_THAT(*fields, HasSubstr("ARC-Authentication-Results: i=2; mx.tern.test;"));
+    const auto again = arc::verify(*fields + copy, dns_);
+    EXPECT_EQ(again.result, arc::ChainStatus::pass) << again.reason;
+    EXPECT_EQ(again.instances, 2);
+
+    auto missing = arc_seal_forwarded(v, copy, "other.test", keys.path().string(), kNow);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+    InboundVerdict unchecked;
+    unchecked.field = v.field;
+    EXPECT_FALSE(arc_seal_forwarded(unchecked, copy, "tern.test", keys.path().string(), kNow));
 }
 
 class JunkTargetsTest : public ::testing::Test {

@@ -96,6 +96,11 @@ Result<QueuedMessage> get_queued(Db& db, QueueId id);
 Status delete_queued(Db& db, QueueId id);
 Result<std::size_t> reschedule(Db& db, QueueId id, int64_t when);
 
+// dmarc.cpp
+Status add_dmarc_rows(Db& db, const std::vector<DmarcReportRow>& rows);
+Result<std::vector<DmarcReportRow>> dmarc_rows_before(Db& db, int64_t day);
+Status delete_dmarc_rows(Db& db, int64_t day, std::string_view domain);
+
 // check.cpp
 Result<std::vector<std::string>> check(Db& db);
 

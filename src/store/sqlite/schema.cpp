@@ -189,7 +189,17 @@ Status migrate(Db& db) {
         if (auto s = db.exec("UPDATE schema_version SET version=3"); !s)
             return rollback(s.failure());
     }
-    // Later versions: `if (*version < 4) { ALTER ...; UPDATE schema_version ... }`.
+    if (*version < 4) {
+        // RFC 7489 7.2: aggregate report rows, counted per day and policy domain.
+        if (auto s = db.exec("CREATE TABLE IF NOT EXISTS dmarc_rows("
+                             " day INTEGER NOT NULL, domain TEXT NOT NULL, key TEXT NOT NULL,"
+                             " count INTEGER NOT NULL, policy TEXT NOT NULL, rua TEXT NOT NULL,"
+                             " PRIMARY KEY(day, domain, key)) WITHOUT ROWID;"
+                             "UPDATE schema_version SET version=4");
+            !s)
+            return rollback(s.failure());
+    }
+    // Later versions: `if (*version < 5) { ALTER ...; UPDATE schema_version ... }`.
     if (auto s = db.exec("COMMIT"); !s) return rollback(s.failure());
     return {};
 }

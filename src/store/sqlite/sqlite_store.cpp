@@ -208,6 +208,17 @@ class SqliteStore final : public Store {
         return write([&](Db& db, Changes&) { return ops::reschedule(db, id, when); });
     }
 
+    // ---- DmarcStore
+    Status add_dmarc_rows(const std::vector<DmarcReportRow>& rows) override {
+        return write([&](Db& db, Changes&) { return ops::add_dmarc_rows(db, rows); });
+    }
+    Result<std::vector<DmarcReportRow>> dmarc_rows_before(int64_t day) override {
+        return readers_.with([&](Db& db) { return ops::dmarc_rows_before(db, day); });
+    }
+    Status delete_dmarc_rows(int64_t day, std::string_view domain) override {
+        return write([&](Db& db, Changes&) { return ops::delete_dmarc_rows(db, day, domain); });
+    }
+
     // ---- ChangeNotifier, Store
     Subscription subscribe(AccountId account, std::function<void(const Change&)> fn) override {
         return notifier_->subscribe(account, std::move(fn));
