@@ -3,6 +3,7 @@
 #
 #   make run      Release build; starts `tern serve --dev` (data in ./var/dev)
 #   make test     ASan+UBSan build; runs every test suite through ctest
+#   make test-long  the tests too slow for `make test` (label "long": testssl.sh)
 #   make build    Release build only (build/release/tern)
 #   make fuzz     libFuzzer targets, FUZZ_SECONDS each (default 60)
 #   make bench    side-by-side benchmarks (bench/README.md)
@@ -15,7 +16,7 @@ FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: run test build build-test fuzz fuzz-build bench format clean
+.PHONY: run test test-long build build-test fuzz fuzz-build bench format clean
 
 build:
 	@scripts/install-deps.sh build
@@ -44,7 +45,10 @@ fuzz: fuzz-build
 # ends with ctest's summary line.
 test: build-test
 	@TERN_TESTDATA=$(abspath ..)/shared/testdata $(TEST_DIR)/tests/vectors/spf_suite_test --gtest_brief=1 2>&1 | grep -E "SPF suite" || true
-	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 -LE long
+
+test-long: build-test
+	@cd $(TEST_DIR) && ctest --output-on-failure -L long
 
 bench: build
 	@bench/run.sh

@@ -10,6 +10,7 @@ net::Task<net::IoStatus> MemoryStream::read_some(char* buf, std::size_t size, st
     n = 0;
     if (closed_) co_return net::IoStatus::error;
     if (interruptible && stopping_) co_return net::IoStatus::shutdown;
+    if (interruptible && woken_->exchange(false)) co_return net::IoStatus::woken;
     if (pos_ >= input_.size()) co_return end_;
     n = std::min({size, chunk_, input_.size() - pos_});
     std::memcpy(buf, input_.data() + pos_, n);
@@ -46,6 +47,11 @@ net::Task<net::ClientTlsResult> MemoryStream::start_tls_client(const net::Client
     r.info = *tls_info();
     r.verified = params.verify;
     co_return r;
+}
+
+std::function<void()> MemoryStream::waker() {
+    std::shared_ptr<std::atomic<bool>> woken = woken_;
+    return [woken] { woken->store(true); };
 }
 
 std::optional<net::TlsInfo> MemoryStream::tls_info() const {

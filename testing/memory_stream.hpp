@@ -3,8 +3,12 @@
 // `chunk` octets (1 feeds the session one byte at a time); output is collected.
 // start_tls_client() pretends a handshake (for SMTP client tests): it
 // succeeds, verified when asked, unless set_client_tls_failure() was called.
+// waker() works from any thread: the next interruptible read reports
+// IoStatus::woken (before any input left), as a TcpStream's would.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 #include "net/stream.hpp"
@@ -44,6 +48,11 @@ class MemoryStream : public net::Stream {
     bool stopping() const override { return stopping_; }
     void close() override { closed_ = true; }
     bool closed() const { return closed_; }
+    std::function<void()> waker() override;
+    // True while a wake-up waits for the next interruptible read.
+    bool wake_pending() const { return woken_->load(); }
+    // Input octets not yet read.
+    std::size_t input_left() const { return input_.size() - pos_; }
 
   private:
     std::string input_;
@@ -58,6 +67,7 @@ class MemoryStream : public net::Stream {
     std::string client_tls_error_;
     net::ClientTlsParams client_tls_params_;
     std::size_t tls_output_mark_ = std::string::npos;
+    std::shared_ptr<std::atomic<bool>> woken_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace tern::testing

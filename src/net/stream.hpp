@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ enum class IoStatus {
     timeout,   // nothing arrived (or could be sent) within the idle timeout
     shutdown,  // the server is stopping: say goodbye and return
     error,     // reset, TLS failure, ...
+    woken,     // an interruptible read was ended by waker() (nothing was read)
 };
 
 std::string_view to_string(IoStatus s);
@@ -107,6 +109,18 @@ class Stream {
         r.error = "this connection cannot start TLS as a client";
         co_return r;
     }
+
+    // A wake-up for a session that waits for its client and for events at
+    // the same time (IMAP IDLE, RFC 2177: new mail must be told at once,
+    // without polling). The returned callable may be called from any thread:
+    // the interruptible read under way then ends with IoStatus::woken (n = 0)
+    // and the connection stays usable; with no such read under way, the next
+    // interruptible read ends so at once (one wake-up is remembered, so none
+    // is lost between a check and the read that follows it). Non-interruptible
+    // reads are never cut short. The callable may outlive the stream (it then
+    // does nothing) but not the event loop the stream runs on. Empty when the
+    // stream cannot be woken (the default).
+    virtual std::function<void()> waker() { return {}; }
 
     // Applies to every later read and write.
     virtual void set_timeout(std::chrono::milliseconds timeout) = 0;

@@ -4,8 +4,11 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <mutex>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -27,6 +30,8 @@ std::string_view to_string(IoStatus s) {
             return "shutdown";
         case IoStatus::error:
             return "error";
+        case IoStatus::woken:
+            return "woken";
     }
     return "unknown";
 }
@@ -40,7 +45,46 @@ TcpStream::TcpStream(asio::ip::tcp::socket socket, std::shared_ptr<TlsContext> t
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
-TcpStream::~TcpStream() = default;
+struct TcpStream::WakeState {
+    std::mutex mu;
+    TcpStream* stream = nullptr;  // null once the stream is gone
+};
+
+TcpStream::~TcpStream() {
+    if (wake_state_) {
+        std::lock_guard lock(wake_state_->mu);
+        wake_state_->stream = nullptr;
+    }
+}
+
+std::function<void()> TcpStream::waker() {
+    if (!wake_state_) {
+        wake_state_ = std::make_shared<WakeState>();
+        wake_state_->stream = this;
+    }
+    std::shared_ptr<WakeState> state = wake_state_;
+    asio::any_io_executor ex = socket_.get_executor();
+    return [state, ex] {
+        // The lock keeps the stream (and so its event loop) alive while we
+        // post; the posted call looks again, on the stream's own thread.
+        std::lock_guard lock(state->mu);
+        if (!state->stream) return;
+        asio::post(ex, [state] {
+            std::lock_guard inner(state->mu);
+            if (state->stream) state->stream->wake_now();
+        });
+    };
+}
+
+void TcpStream::wake_now() {
+    if (!reading_interruptible_) {
+        wake_pending_ = true;
+        return;
+    }
+    woken_read_ = true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+}
 
 void TcpStream::arm(asio::steady_timer& timer, bool& fired) {
     fired = false;
@@ -68,9 +112,14 @@ Task<IoStatus> TcpStream::read_some(char* buf, std::size_t size, std::size_t& n,
     n = 0;
     if (interruptible && stopping_) co_return IoStatus::shutdown;
     if (!socket_.is_open()) co_return IoStatus::error;
+    if (interruptible && wake_pending_) {
+        wake_pending_ = false;
+        co_return IoStatus::woken;
+    }
     arm(read_timer_, read_fired_);
     reading_interruptible_ = interruptible;
     interrupted_read_ = false;
+    woken_read_ = false;
     auto token = asio::as_tuple(asio::use_awaitable);
     auto buffer = asio::buffer(buf, size);
     std::tuple<boost::system::error_code, std::size_t> r;
@@ -82,8 +131,13 @@ Task<IoStatus> TcpStream::read_some(char* buf, std::size_t size, std::size_t& n,
     read_timer_.cancel();
     auto [ec, got] = r;
     n = got;
-    if (got > 0) co_return IoStatus::ok;
+    if (got > 0) {
+        // Data won the race against a wake-up: keep it for the next read.
+        if (woken_read_) wake_pending_ = true;
+        co_return IoStatus::ok;
+    }
     if (interrupted_read_) co_return IoStatus::shutdown;
+    if (woken_read_) co_return IoStatus::woken;
     if (!ec) co_return IoStatus::eof;
     co_return map_error(ec, read_fired_);
 }

@@ -6,6 +6,9 @@
 // Timeouts: each read and write arms a timer; when it fires the socket's
 // operations are cancelled and the call returns IoStatus::timeout. Graceful
 // shutdown: interrupt() ends an interruptible read with IoStatus::shutdown.
+// Wake-ups (waker(), for IMAP IDLE): posted to the stream's executor, where
+// they cancel the interruptible read under way, which then reports
+// IoStatus::woken; TLS state survives because nothing was consumed.
 // All calls happen on the stream's own executor (one io_context thread).
 #pragma once
 
@@ -36,12 +39,16 @@ class TcpStream final : public Stream {
     std::chrono::milliseconds timeout() const override { return timeout_; }
     bool stopping() const override { return stopping_; }
     void close() override;
+    std::function<void()> waker() override;
 
     // Asks the session to finish: an interruptible read under way ends now,
     // later interruptible reads end at once.
     void interrupt();
 
   private:
+    // Shared with wakers, which may run on other threads and outlive us.
+    struct WakeState;
+    void wake_now();
     void arm(boost::asio::steady_timer& timer, bool& fired);
     IoStatus map_error(const boost::system::error_code& ec, bool fired) const;
 
@@ -59,6 +66,9 @@ class TcpStream final : public Stream {
     bool read_fired_ = false;
     bool write_fired_ = false;
     bool interrupted_read_ = false;
+    std::shared_ptr<WakeState> wake_state_;  // made by the first waker() call
+    bool wake_pending_ = false;              // a wake-up no read has taken yet
+    bool woken_read_ = false;                // the read under way was woken
 };
 
 }  // namespace tern::net

@@ -61,7 +61,7 @@ class TlsContextHolder {
     std::shared_ptr<TlsContext> ctx_;
 };
 
-// Writes a new self-signed certificate (ECDSA P-256, SHA-256, valid 825 days,
+// Writes a new self-signed certificate (ECDSA P-256, SHA-256, valid 397 days,
 // subjectAltName: hostname, localhost, 127.0.0.1, ::1) and its key (mode 0600),
 // creating missing directories. Used by `tern serve --dev` and by first start
 // without configured certificate files.

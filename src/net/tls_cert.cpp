@@ -71,8 +71,10 @@ Status generate_self_signed(const std::string& hostname, const std::string& cert
     BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
     BN_free(bn);
+    // 397 days: the most browsers and scanners (testssl.sh) accept for a
+    // server certificate since 2020 (CA/Browser Forum baseline 6.3.2).
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 825L * 24 * 3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 397L * 24 * 3600);
     X509_set_pubkey(cert.get(), key.get());
     X509_NAME* name = X509_get_subject_name(cert.get());
     std::string cn = hostname.empty() ? "localhost" : hostname.substr(0, 64);

@@ -57,8 +57,8 @@ std::string org_of(const DmarcReportContext& ctx, const std::string& domain) {
 // RFC 7489 7.1: may `host` receive reports about `domain`?
 enum class Consent { yes, no, unknown };
 
-net::Task<Consent> external_consent(DmarcReportContext& ctx, const std::string& domain,
-                                    const std::string& host) {
+// By value: a coroutine keeps its parameters, and callers pass temporaries.
+net::Task<Consent> external_consent(DmarcReportContext& ctx, std::string domain, std::string host) {
     std::string a = to_lower(org_of(ctx, domain)), b = to_lower(org_of(ctx, host));
     if (a == b) co_return Consent::yes;
     dns::Question q{domain + "._report._dmarc." + host, dns::RecordType::txt};

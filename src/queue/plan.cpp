@@ -98,8 +98,7 @@ net::Task<Plan> smarthost_plan(PlanContext& ctx) {
 }
 
 // RFC 8461 3-5: the destination's MTA-STS policy, if it has one in force.
-net::Task<std::optional<mtasts::Policy>> sts_policy(PlanContext& ctx,
-                                                    const std::string& destination) {
+net::Task<std::optional<mtasts::Policy>> sts_policy(PlanContext& ctx, std::string destination) {
     mtasts::FetchOptions fetch;
     fetch.port = static_cast<uint16_t>(ctx.config.queue.mta_sts_port);
     fetch.ca_file = ctx.config.queue.tls_ca_file;
@@ -114,7 +113,7 @@ net::Task<std::optional<mtasts::Policy>> sts_policy(PlanContext& ctx,
 
 }  // namespace
 
-net::Task<Plan> plan_for(PlanContext& ctx, const std::string& destination) {
+net::Task<Plan> plan_for(PlanContext& ctx, std::string destination) {
     if (destination == "[smarthost]") {
         auto op = smarthost_plan(ctx);
         Plan plan = co_await std::move(op);

@@ -58,7 +58,7 @@ struct PlanContext {
     mtasts::PolicyCache* sts = nullptr;  // null: MTA-STS off
 };
 
-net::Task<Plan> plan_for(PlanContext& ctx, const std::string& destination);
+net::Task<Plan> plan_for(PlanContext& ctx, std::string destination);
 
 // Outcome helper shared with transfer.cpp: our own reason, not a remote reply.
 Outcome own_outcome(store::QueueRecipient::State state, std::string status, std::string reason);

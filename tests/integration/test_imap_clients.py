@@ -9,7 +9,13 @@ flag change and a MOVE made on the server (imaplib) arrive in the second
 Maildir, and a flag set there arrives on the server.
 mutt: run in a pseudo-terminal on the account's INBOX; its index names a
 subject we delivered.
-imaplib: SORT, UID SORT and THREAD (RFC 5256) on a few appended messages."""
+imaplib: SORT, UID SORT and THREAD (RFC 5256) on a few appended messages.
+COMPRESS=DEFLATE (RFC 4978): imaplib has none, so a hand-driven client
+(DeflateClient: TLS socket + zlib raw DEFLATE both ways) appends and fetches
+a large message compressed inside TLS and idles; mbsync uses COMPRESS by
+itself when offered; mutt with $imap_deflate.
+IDLE (RFC 2177): the delay from another session's APPEND to the untagged
+EXISTS, printed and held under one second."""
 import collections
 import hashlib
 import imaplib
@@ -20,8 +26,10 @@ import select
 import signal
 import ssl
 import subprocess
+import socket
 import time
 import unittest
+import zlib
 
 from harness import Tern
 
@@ -95,6 +103,86 @@ def uid_of(m, subject):
     if typ != "OK" or len(uids) != 1:
         raise AssertionError("expected one message %r, got %r" % (subject, data))
     return uids[0]
+
+
+class DeflateClient:
+    """A hand-driven IMAP client over implicit TLS that can switch on
+    COMPRESS=DEFLATE (RFC 4978): raw DEFLATE (wbits -15) both ways, inside
+    TLS; each command is sent with Z_SYNC_FLUSH, as the client waits for the
+    answer."""
+
+    def __init__(self, port):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.sock = tls_context().wrap_socket(raw)
+        self.buf = b""
+        self.out = None  # zlib compressor once COMPRESS is on
+        self.inp = None  # zlib decompressor
+        self.wire_in = 0  # octets received from the socket
+        self.plain_in = 0  # octets after decompression
+        self.n = 0
+        self.greeting = self.line()
+
+    def _recv(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise EOFError("server closed the connection")
+        self.wire_in += len(data)
+        if self.inp:
+            data = self.inp.decompress(data)
+        self.plain_in += len(data)
+        self.buf += data
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            self._recv()
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line + b"\r\n"
+
+    def exact(self, n):
+        while len(self.buf) < n:
+            self._recv()
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def response(self):
+        """One response with its literals inline."""
+        out = self.line()
+        while True:
+            m = re.search(rb"\{(\d+)\}\r\n$", out)
+            if not m:
+                return out
+            out += self.exact(int(m.group(1))) + self.line()
+
+    def send(self, data):
+        if self.out:
+            data = self.out.compress(data) + self.out.flush(zlib.Z_SYNC_FLUSH)
+        self.sock.sendall(data)
+
+    def command(self, text):
+        """Sends `text` (bytes, may hold LITERAL+ literals) under a new tag;
+        returns (untagged responses, tagged line)."""
+        self.n += 1
+        tag = b"t%d" % self.n
+        self.send(tag + b" " + text + b"\r\n")
+        untagged = []
+        while True:
+            r = self.response()
+            if r.startswith(tag + b" "):
+                return untagged, r
+            untagged.append(r)
+
+    def compress(self):
+        untagged, tagged = self.command(b"COMPRESS DEFLATE")
+        if b" OK " in tagged:
+            # RFC 4978 3: both sides compress from right after the OK's CRLF.
+            self.out = zlib.compressobj(6, zlib.DEFLATED, -15)
+            self.inp = zlib.decompressobj(-15)
+            if self.buf:
+                raise AssertionError("plain octets after the COMPRESS OK: %r" % self.buf)
+        return tagged
+
+    def close(self):
+        self.sock.close()
 
 
 class RealClients(unittest.TestCase):
@@ -213,6 +301,21 @@ SyncState *
 
     # -- mutt --
     def test_mutt_lists_inbox(self):
+        text = self.mutt_index()
+        self.assertIn("sync note #2.", text, "mutt's index did not show the subject:\n" + text[-2000:])
+        self.assertIn("Sender 1", text)
+
+    def test_mutt_with_compress(self):
+        # mutt's $imap_deflate: COMPRESS=DEFLATE (RFC 4978) when offered.
+        text = self.mutt_index("set imap_deflate=yes\n")
+        self.assertIn("sync note #2.", text, "mutt's index did not show the subject:\n" + text[-2000:])
+        log = self.t.log()
+        self.assertIn("imap.compress", log, "mutt did not switch on COMPRESS:\n" + log[-3000:])
+        self.assertNotIn("deflate_error", log)
+
+    def mutt_index(self, extra=""):
+        """Runs mutt on INBOX (three messages appended first) until its index
+        shows them; returns the screen text."""
         m = self.imap()
         for i in (1, 2, 3):
             typ, _ = m.append("INBOX", None, None, message(i))
@@ -236,7 +339,7 @@ set confirmappend=no
 set quit=yes
 set mail_check=60
 set timeout=60
-""")
+""" + extra)
         env = dict(os.environ, TERM="vt100", HOME=self.t.dir, LINES="40", COLUMNS="160")
         pid, fd = pty.fork()
         if pid == 0:
@@ -275,9 +378,7 @@ set timeout=60
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             os.close(fd)
-        text = screen.decode("utf-8", "replace")
-        self.assertIn("sync note #2.", text, "mutt's index did not show the subject:\n" + text[-2000:])
-        self.assertIn("Sender 1", text)
+        return screen.decode("utf-8", "replace")
 
     # -- imaplib: SORT and THREAD (RFC 5256) --
     def test_imaplib_sort_and_thread(self):
@@ -316,6 +417,122 @@ set timeout=60
             self.assertIn(b"[BADCHARSET", data[0])
         finally:
             m.logout()
+
+    # -- COMPRESS=DEFLATE by hand (RFC 4978), inside TLS --
+    def test_compress_deflate_by_hand(self):
+        c = DeflateClient(self.t.ports["imaps"])
+        try:
+            self.assertNotIn(b"COMPRESS=DEFLATE", c.greeting)  # not before login
+            _, tagged = c.command(b'LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()))
+            self.assertIn(b"COMPRESS=DEFLATE", tagged)
+            self.assertIn(b" OK ", c.compress())
+            # Now compressed both ways: a large APPEND (LITERAL+) and FETCH.
+            big = message(1).replace(b"\r\n\r\n", b"\r\n\r\n" + b"".join(
+                b"%06d the quick brown fox jumps over the lazy dog\r\n" % i
+                for i in range(40000)), 1)
+            _, tagged = c.command(b"APPEND INBOX {%d+}\r\n" % len(big) + big)
+            self.assertIn(b" OK [APPENDUID", tagged)
+            untagged, tagged = c.command(b"SELECT INBOX")
+            self.assertIn(b"* 1 EXISTS\r\n", untagged)
+            wire_before, plain_before = c.wire_in, c.plain_in
+            untagged, tagged = c.command(b"FETCH 1 BODY.PEEK[]")
+            self.assertIn(b" OK ", tagged)
+            fetched = untagged[0]
+            head = b"* 1 FETCH (BODY[] {%d}\r\n" % len(big)
+            self.assertTrue(fetched.startswith(head), fetched[:100])
+            self.assertEqual(fetched[len(head):len(head) + len(big)], big)
+            wire, plain = c.wire_in - wire_before, c.plain_in - plain_before
+            print("COMPRESS: FETCH of %d octets took %d octets on the wire (%.1f%%)"
+                  % (plain, wire, 100.0 * wire / plain))
+            self.assertLess(wire, plain / 3)
+            # RFC 4978 3: never twice; no longer offered.
+            _, tagged = c.command(b"COMPRESS DEFLATE")
+            self.assertIn(b" NO [COMPRESSIONACTIVE]", tagged)
+            untagged, _ = c.command(b"CAPABILITY")
+            caps = b"".join(untagged)
+            self.assertIn(b"IDLE", caps)
+            self.assertNotIn(b"COMPRESS", caps)
+            # IDLE through the compressed stream: the EXISTS comes at once.
+            c.send(b"i IDLE\r\n")
+            self.assertTrue(c.line().startswith(b"+"))
+            other = self.imap()
+            start = time.monotonic()
+            other.append("INBOX", None, None, message(2))
+            c.sock.settimeout(5)
+            self.assertEqual(c.line(), b"* 2 EXISTS\r\n")
+            delay = time.monotonic() - start
+            other.logout()
+            print("COMPRESS+IDLE: APPEND to EXISTS in %.0f ms" % (delay * 1000))
+            self.assertLess(delay, 1.0)
+            c.send(b"DONE\r\n")
+            self.assertTrue(c.line().startswith(b"i OK"))
+            _, tagged = c.command(b"LOGOUT")
+            self.assertIn(b" OK ", tagged)
+        finally:
+            c.close()
+        log = self.t.log()
+        self.assertIn("imap.compress", log)
+        self.assertNotIn("deflate_error", log)
+
+    def test_compress_refusals(self):
+        c = DeflateClient(self.t.ports["imaps"])
+        try:
+            _, tagged = c.command(b"COMPRESS DEFLATE")  # not authenticated yet
+            self.assertIn(b" BAD ", tagged)
+            c.command(b'LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()))
+            _, tagged = c.command(b"COMPRESS GZIP")
+            self.assertIn(b" BAD ", tagged)
+            _, tagged = c.command(b"NOOP")  # still plain
+            self.assertIn(b" OK ", tagged)
+        finally:
+            c.close()
+
+    # -- mbsync uses COMPRESS=DEFLATE by itself when the server offers it --
+    def test_mbsync_compresses(self):
+        local = os.path.join(self.t.dir, "z")
+        inbox = maildir(os.path.join(local, "INBOX"))
+        maildir(os.path.join(local, "Archive"))
+        for i in range(20):
+            with open(os.path.join(inbox, "cur", "1700000000.%d_%d.local:2," % (i, i)), "wb") as f:
+                f.write(message(i))
+        self.mbsync(self.mbsync_config("z", local))
+        m = self.imap()
+        typ, data = m.select("INBOX")
+        self.assertEqual(int(data[0]), 20)
+        m.logout()
+        log = self.t.log()
+        self.assertIn("imap.compress", log, "mbsync did not switch on COMPRESS:\n" + log[-3000:])
+        self.assertNotIn("deflate_error", log)
+
+    # -- IDLE (RFC 2177): the delay from delivery to EXISTS --
+    def test_idle_delay_under_one_second(self):
+        m = self.imap()
+        m.select("INBOX")
+        tag = m._new_tag()
+        m.send(tag + b" IDLE\r\n")
+        self.assertTrue(m.readline().startswith(b"+"))
+        other = self.imap()
+        delays = []
+        m.sock.settimeout(5)
+        for i in range(1, 6):
+            start = time.monotonic()
+            typ, _ = other.append("INBOX", None, None, message(i))
+            appended = time.monotonic()
+            self.assertEqual(typ, "OK")
+            line = m.readline()
+            told = time.monotonic()
+            self.assertEqual(line, b"* %d EXISTS\r\n" % i)
+            delays.append((told - start, max(0.0, told - appended)))
+            time.sleep(0.3)  # the session waits again between deliveries
+        other.logout()
+        m.send(b"DONE\r\n")
+        self.assertTrue(m.readline().startswith(tag + b" OK"))
+        m.logout()
+        for total, after_ok in delays:
+            print("IDLE: APPEND sent to EXISTS %.0f ms (after APPEND's OK %.0f ms)"
+                  % (total * 1000, after_ok * 1000))
+        self.assertLess(max(total for total, _ in delays), 1.0)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

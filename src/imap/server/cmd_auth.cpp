@@ -17,7 +17,7 @@ std::string Session::capabilities() const {
     // RFC 9051 7.2.2: a server that speaks both revisions lists both.
     std::string caps = "IMAP4rev1 IMAP4rev2";
     if (state_ == State::not_authenticated) {
-        if (options_.starttls_offered && conn_.stream.tls_available() && !conn_.stream.tls_active())
+        if (options_.starttls_offered && stream().tls_available() && !stream().tls_active())
             caps += " STARTTLS";
         if (plaintext_login_allowed()) {
             for (const auto& m : accounts::sasl_mechanisms())
@@ -32,6 +32,9 @@ std::string Session::capabilities() const {
         "LIST-EXTENDED LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN "
         "QUOTA QUOTA=RES-STORAGE SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT "
         "THREAD=REFERENCES";
+    // RFC 4978 3: COMPRESS is for authenticated sessions (a client learns of
+    // it with the post-login CAPABILITY), and is gone once compression is on.
+    if (state_ != State::not_authenticated && !deflate_) caps += " COMPRESS=DEFLATE";
     // RFC 7889 2: APPENDLIMIT=<n>, the same limit for every mailbox.
     caps += " APPENDLIMIT=" + std::to_string(append_limit());
     return caps;
@@ -60,7 +63,7 @@ net::Task<void> Session::cmd_logout(const Command& c) {
 }
 
 net::Task<void> Session::cmd_starttls(const Command& c) {
-    if (!options_.starttls_offered || conn_.stream.tls_active() || !conn_.stream.tls_available()) {
+    if (!options_.starttls_offered || stream().tls_active() || !stream().tls_available()) {
         bad(c, "STARTTLS not available");
         co_return;
     }
@@ -72,12 +75,12 @@ net::Task<void> Session::cmd_starttls(const Command& c) {
     // RFC 9051 6.2.1 / CVE-2011-0411: anything pipelined after STARTTLS came
     // in plaintext and must not be read as if it came through TLS.
     reader_ = std::make_unique<CommandReader>(reader_limits(*config_));
-    if (!co_await conn_.stream.start_tls()) {
+    if (!co_await stream().start_tls()) {
         log::warn("imap.tls_failed").kv("sid", conn_.session_id).kv("ip", conn_.remote_ip);
         state_ = State::logout;
         co_return;
     }
-    auto info = conn_.stream.tls_info();
+    auto info = stream().tls_info();
     log::info("imap.tls")
         .kv("sid", conn_.session_id)
         .kv("version", info ? info->version : "")
@@ -179,13 +182,7 @@ net::Task<void> Session::login(const Command& c, std::string user, std::string p
     account_ = result.account;
     state_ = State::authenticated;
     errors_ = 0;
-    // The store calls back on its own thread: only flip a flag the session
-    // reads at the moments it may send updates (RFC 9051 5.2, 7.4.1).
-    std::shared_ptr<std::atomic<bool>> changed = changed_;
-    std::function<void(const store::Change&)> on_change = [changed](const store::Change&) {
-        changed->store(true);
-    };
-    subscription_ = deps_.store.subscribe(account_->id, std::move(on_change));
+    subscribe_changes();
     log::info("imap.login")
         .kv("sid", conn_.session_id)
         .kv("user", account_->address)
@@ -193,6 +190,26 @@ net::Task<void> Session::login(const Command& c, std::string user, std::string p
     // RFC 9051 6.2.3: the capabilities may change after login; say them.
     ok(c, c.name == CommandName::login ? "LOGIN completed" : "AUTHENTICATE completed",
        ResponseCode{"CAPABILITY", capabilities()});
+}
+
+void Session::subscribe_changes() {
+    // The store calls back on its own thread: only flip a flag the session
+    // reads at the moments it may send updates (RFC 9051 5.2, 7.4.1), and
+    // wake an IDLE on the changed mailbox (RFC 2177 3: updates as they come).
+    // The waker is taken from the connection's stream: a DeflateStream put
+    // on later wakes through the same one.
+    idle_wake_->wake = conn_.stream.waker();
+    std::shared_ptr<std::atomic<bool>> changed = changed_;
+    std::shared_ptr<const IdleWake> wake = idle_wake_;
+    std::function<void(const store::Change&)> on_change = [changed,
+                                                           wake](const store::Change& change) {
+        changed->store(true);
+        // After the flag: an IDLE that starts now either sees the flag or
+        // is woken (IdleWake::idling is set before the flag is looked at).
+        if (wake->idling.load() && change.mailbox == wake->mailbox.load() && wake->wake)
+            wake->wake();
+    };
+    subscription_ = deps_.store.subscribe(account_->id, std::move(on_change));
 }
 
 net::Task<void> Session::cmd_id(const Command& c) {

@@ -42,6 +42,7 @@ const Session::CommandSpec* Session::find_command(CommandName name) {
         {CommandName::status, &Session::cmd_status, kIn, false},
         {CommandName::append, &Session::cmd_append, kIn, false},
         {CommandName::idle, &Session::cmd_idle, kIn, false},
+        {CommandName::compress, &Session::cmd_compress, kIn, false},  // RFC 4978 3
         {CommandName::check, &Session::cmd_check, kSelected, false},
         {CommandName::close, &Session::cmd_close, kSelected, false},
         {CommandName::unselect, &Session::cmd_unselect, kSelected, false},
@@ -65,6 +66,7 @@ const Session::CommandSpec* Session::find_command(CommandName name) {
 
 Session::Session(net::Connection& connection, ImapDeps deps, ImapListenerOptions options)
     : conn_(connection),
+      stream_(&connection.stream),
       deps_(deps),
       options_(options),
       config_(deps.config.get()),
@@ -74,29 +76,36 @@ net::Task<bool> Session::flush() {
     if (out_.empty()) co_return true;
     // out_ stays alive and untouched while the write is under way (one
     // coroutine per session).
-    const net::IoStatus st = co_await conn_.stream.write_all(out_);
+    const net::IoStatus st = co_await stream().write_all(out_);
     out_.clear();
     if (out_.capacity() > (64u << 10)) out_.shrink_to_fit();  // after a big FETCH
     co_return st == net::IoStatus::ok;
 }
 
 bool Session::plaintext_login_allowed() const {
-    return conn_.stream.tls_active() || config_->auth.allow_plaintext_without_tls;
+    return stream().tls_active() || config_->auth.allow_plaintext_without_tls;
 }
 
 void Session::end(std::string_view reason) {
     subscription_.reset();
-    log::info("imap.disconnect")
-        .kv("sid", conn_.session_id)
+    auto line = log::info("imap.disconnect");
+    line.kv("sid", conn_.session_id)
         .kv("reason", reason)
         .kv("user", account_ ? account_->address : "");
+    if (deflate_) {
+        line.kv("deflate_in", deflate_->bytes_in_compressed())
+            .kv("plain_in", deflate_->bytes_in_plain())
+            .kv("deflate_out", deflate_->bytes_out_compressed())
+            .kv("plain_out", deflate_->bytes_out_plain());
+        if (!deflate_->error().empty()) line.kv("deflate_error", deflate_->error());
+    }
 }
 
 net::Task<void> Session::run_job(const std::function<void()>& job) {
     co_await deps_.blocking.run(job);
 }
 
-net::Task<Session::Item> Session::next_item(bool interruptible) {
+net::Task<Session::Item> Session::next_item(bool interruptible, bool wakeable) {
     for (;;) {
         if (auto item = reader_->next()) co_return Item(std::move(*item));
         if (reader_->closed()) co_return Item(net::IoStatus::error);
@@ -108,7 +117,9 @@ net::Task<Session::Item> Session::next_item(bool interruptible) {
         // Only a wait between commands may be cut short by a shutdown.
         const bool between = interruptible && reader_->buffered() == 0;
         const net::IoStatus st =
-            co_await conn_.stream.read_some(in_buf_.data(), in_buf_.size(), n, between);
+            co_await stream().read_some(in_buf_.data(), in_buf_.size(), n, between);
+        // A wake-up is for IDLE (cmd_idle.cpp); elsewhere it was late: read on.
+        if (st == net::IoStatus::woken && !wakeable) continue;
         if (st != net::IoStatus::ok) co_return Item(st);
         reader_->feed(std::string_view(in_buf_.data(), n));
     }
@@ -124,12 +135,12 @@ void Session::store_failed(const Command& c, const Error& e) {
 
 net::Task<void> Session::run() {
     const auto& cfg = *config_;
-    conn_.stream.set_timeout(std::chrono::seconds(cfg.imap.idle_timeout_seconds));
+    stream().set_timeout(std::chrono::seconds(cfg.imap.idle_timeout_seconds));
     log::info("imap.connect")
         .kv("sid", conn_.session_id)
         .kv("ip", conn_.remote_ip)
         .kv("listener", conn_.listener)
-        .kv("tls", conn_.stream.tls_active());
+        .kv("tls", stream().tls_active());
     // RFC 9051 7.1.1: the greeting, with the capabilities so clients need not ask.
     reply(untagged_status(Condition::ok, "Tern ready", ResponseCode{"CAPABILITY", capabilities()}));
 

@@ -17,7 +17,18 @@
 // LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN QUOTA
 // QUOTA=RES-STORAGE SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT
 // THREAD=REFERENCES APPENDLIMIT=<max literal>, STARTTLS and LOGINDISABLED
-// before TLS, AUTH=PLAIN AUTH=LOGIN.
+// before TLS, AUTH=PLAIN AUTH=LOGIN; COMPRESS=DEFLATE once authenticated
+// and until compression is on (RFC 4978).
+//
+// COMPRESS DEFLATE (RFC 4978, cmd_compress.cpp): after the tagged OK the
+// session talks through a net::DeflateStream over its stream (over TLS when
+// TLS is on); the command reader and its limits see decompressed octets,
+// so compressed input is bounded exactly like plain input.
+//
+// IDLE (RFC 2177, cmd_idle.cpp) without polling: the store's change callback
+// wakes the session's pending read (net::Stream::waker) when the selected
+// mailbox changes while the session idles; nothing runs while nothing
+// happens.
 //
 // Per-session modes switched on by ENABLE (RFC 5161) or implicitly:
 //  - CONDSTORE (RFC 7162 3.1): by ENABLE, SELECT (CONDSTORE), FETCH MODSEQ or
@@ -46,7 +57,7 @@
 // library, parsed per FETCH (not yet cached at delivery).
 // Not yet: the full-text index
 // (BODY/TEXT/header SEARCH keys scan the raw bytes; SORT and THREAD read
-// each matching message's header, not a cache), COMPRESS,
+// each matching message's header, not a cache),
 // MULTIAPPEND atomicity, UTF8=ACCEPT (refused with BAD "not supported" or,
 // for ENABLE, not enabled).
 #pragma once
@@ -65,6 +76,7 @@
 #include "imap/proto/writer.hpp"
 #include "imap/server/imap_server.hpp"
 #include "imap/server/message_map.hpp"
+#include "net/deflate_stream.hpp"
 
 namespace tern::imap {
 
@@ -86,9 +98,9 @@ class Session {
     static const CommandSpec* find_command(CommandName name);
 
     // What next_item() produced: a framed command or reader error, or why
-    // reading stopped.
+    // reading stopped. IoStatus::woken comes back only when `wakeable`.
     using Item = std::variant<ReaderItem, net::IoStatus>;
-    net::Task<Item> next_item(bool interruptible);
+    net::Task<Item> next_item(bool interruptible, bool wakeable = false);
 
     void reply(std::string_view line) { out_ += line; }
     void ok(const Command& c, std::string_view text, std::optional<ResponseCode> code = {}) {
@@ -102,6 +114,10 @@ class Session {
         out_ += tagged(c.tag, Condition::bad, text);
     }
     net::Task<bool> flush();
+    // The stream the session talks over: the connection's, or the
+    // DeflateStream over it once COMPRESS is on.
+    net::Stream& stream() { return *stream_; }
+    const net::Stream& stream() const { return *stream_; }
     void end(std::string_view reason);
     bool plaintext_login_allowed() const;
     std::string capabilities() const;
@@ -176,12 +192,18 @@ class Session {
     net::Task<void> cmd_fetch(const Command& c);
     // cmd_idle.cpp
     net::Task<void> cmd_idle(const Command& c);
+    // cmd_compress.cpp
+    net::Task<void> cmd_compress(const Command& c);
+    // Registers for the account's changes (at login).
+    void subscribe_changes();
     // cmd_quota.cpp
     net::Task<void> cmd_getquota(const Command& c);
     net::Task<void> cmd_getquotaroot(const Command& c);
     net::Task<void> cmd_setquota(const Command& c);
 
     net::Connection& conn_;
+    net::Stream* stream_;
+    std::unique_ptr<net::DeflateStream> deflate_;  // RFC 4978, once COMPRESS is on
     ImapDeps deps_;
     ImapListenerOptions options_;
     std::shared_ptr<const config::Config> config_;
@@ -195,6 +217,14 @@ class Session {
     // Set by the store's change callback (on a store thread); read and
     // cleared by the session at the moments it may send updates.
     std::shared_ptr<std::atomic<bool>> changed_ = std::make_shared<std::atomic<bool>>(false);
+    // What the change callback needs to wake an IDLE (RFC 2177): whether
+    // the session idles and on which mailbox, and the stream's waker.
+    struct IdleWake {
+        std::atomic<bool> idling{false};
+        std::atomic<store::MailboxId> mailbox{0};
+        std::function<void()> wake;  // set before subscribing, then constant
+    };
+    std::shared_ptr<IdleWake> idle_wake_ = std::make_shared<IdleWake>();
     store::Subscription subscription_;
     std::optional<store::Mailbox> selected_;
     bool read_only_ = false;

@@ -1,43 +1,94 @@
 #include "imap/server/session_fixture.hpp"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "testing/memory_stream.hpp"
 #include "testing/run_task.hpp"
 
 namespace tern::imap::test {
 namespace {
 
-// A MemoryStream that lets a test act between two reads of the session.
+// A MemoryStream that lets a test act between two reads of the session,
+// can wait for a wake-up as a socket would, and records what happened.
 class HookStream : public testing::MemoryStream {
   public:
     HookStream(std::string input, const SessionSetup& setup)
         : MemoryStream(std::move(input), setup.chunk),
-          after_(setup.hook_after),
-          hook_(setup.hook),
-          times_out_(setup.hook_times_out),
-          then_input_(setup.then_input) {}
+          wait_(setup.wait_for_wake),
+          log_(setup.io_log) {
+        if (setup.hook) steps_.push_back({setup.hook_after, setup.hook, setup.then_input});
+        steps_.insert(steps_.end(), setup.steps.begin(), setup.steps.end());
+    }
 
     net::Task<net::IoStatus> read_some(char* buf, std::size_t size, std::size_t& n,
                                        bool interruptible) override {
-        if (hook_ && output().find(after_) != std::string::npos) {
-            auto hook = std::move(hook_);
-            hook_ = nullptr;
-            hook();
-            feed(then_input_);
-            if (times_out_) {
-                n = 0;
-                return timed_out();
-            }
+        run_steps();
+        IoRecord rec;
+        rec.at = std::chrono::steady_clock::now();
+        rec.output_before = output().size();
+        rec.timeout = timeout_;
+        rec.interruptible = interruptible;
+        if (wait_.count() > 0 && interruptible && input_left() == 0) {
+            // Block the session's thread like a socket read with nothing to
+            // read: only the waker (called from a store thread) ends it early.
+            std::unique_lock lock(wake_->mu);
+            wake_->cv.wait_for(lock, wait_, [this] { return wake_pending(); });
         }
-        return MemoryStream::read_some(buf, size, n, interruptible);
+        net::IoStatus st = co_await MemoryStream::read_some(buf, size, n, interruptible);
+        rec.status = st;
+        if (log_) log_->push_back(std::move(rec));
+        co_return st;
     }
 
-  private:
-    static net::Task<net::IoStatus> timed_out() { co_return net::IoStatus::timeout; }
+    net::Task<net::IoStatus> write_all(std::string_view data) override {
+        if (log_) {
+            IoRecord rec;
+            rec.write = true;
+            rec.at = std::chrono::steady_clock::now();
+            rec.data = std::string(data);
+            log_->push_back(std::move(rec));
+        }
+        return MemoryStream::write_all(data);
+    }
 
-    std::string after_;
-    std::function<void()> hook_;
-    bool times_out_ = false;
-    std::string then_input_;
+    std::function<void()> waker() override {
+        std::function<void()> base = MemoryStream::waker();
+        std::shared_ptr<Wake> wake = wake_;
+        return [base, wake] {
+            base();
+            std::lock_guard lock(wake->mu);
+            wake->cv.notify_all();
+        };
+    }
+
+    void set_timeout(std::chrono::milliseconds t) override { timeout_ = t; }
+    std::chrono::milliseconds timeout() const override { return timeout_; }
+
+  private:
+    struct Wake {
+        std::mutex mu;
+        std::condition_variable cv;
+    };
+
+    void run_steps() {
+        while (next_ < steps_.size()) {
+            const std::size_t at = output().find(steps_[next_].after, searched_);
+            if (at == std::string::npos) return;
+            searched_ = at + steps_[next_].after.size();
+            SessionStep step = std::move(steps_[next_++]);
+            if (step.action) step.action();
+            feed(step.input);
+        }
+    }
+
+    std::vector<SessionStep> steps_;
+    std::size_t next_ = 0;
+    std::size_t searched_ = 0;
+    std::chrono::milliseconds wait_;
+    std::vector<IoRecord>* log_;
+    std::chrono::milliseconds timeout_{0};
+    std::shared_ptr<Wake> wake_ = std::make_shared<Wake>();
 };
 
 }  // namespace

@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "accounts/authenticator.hpp"
 #include "config/holder.hpp"
@@ -22,6 +24,26 @@ namespace tern::imap::test {
 inline constexpr const char* kUser = testing::kSessionUser;
 inline constexpr const char* kPassword = testing::kSessionPassword;
 
+// One read or write the session made, for tests about how it waits.
+struct IoRecord {
+    bool write = false;
+    std::chrono::steady_clock::time_point at;
+    std::string data;                      // writes: what was written
+    std::size_t output_before = 0;         // reads: output size when the read began
+    std::chrono::milliseconds timeout{0};  // reads: the stream timeout then in force
+    bool interruptible = false;
+    net::IoStatus status = net::IoStatus::ok;  // reads: how it ended
+};
+
+// When the server's output contains `after` (searched from where the
+// previous step matched), `action` runs once and `input` is added to the
+// input, before the session's next read.
+struct SessionStep {
+    std::string after;
+    std::function<void()> action;
+    std::string input;
+};
+
 struct SessionSetup {
     ImapListenerOptions options;
     bool implicit_tls = false;
@@ -32,13 +54,18 @@ struct SessionSetup {
     bool stopping = false;
     // Another writer: `hook` runs once, before the first read that follows
     // the server's output containing `hook_after` (use a small chunk so
-    // reads interleave with commands).
+    // reads interleave with commands); `then_input` is added to the input.
+    // (A first step, before `steps`.)
     std::string hook_after;
     std::function<void()> hook;
-    // After the hook: this read reports a timeout (an IDLE poll firing),
-    // and `then_input` is added to the input.
-    bool hook_times_out = false;
     std::string then_input;
+    std::vector<SessionStep> steps;
+    // Like a socket: an interruptible read that finds no input blocks until
+    // the stream's waker is called, for at most this long, and only then
+    // reports the end status. Zero: it reports the end status at once.
+    std::chrono::milliseconds wait_for_wake{0};
+    // Every read and write, when set.
+    std::vector<IoRecord>* io_log = nullptr;
 };
 
 class ImapSessionTest : public ::testing::Test, protected testing::SessionWorld {
