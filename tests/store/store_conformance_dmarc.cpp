@@ -6,21 +6,23 @@ namespace {
 
 DmarcReportRow row(int64_t day, std::string domain, std::string key, uint64_t count,
                    std::string rua = "mailto:rua@example.org") {
-    return DmarcReportRow{day, std::move(domain), std::move(key), count, "p=reject", std::move(rua)};
+    return DmarcReportRow{day,   std::move(domain), std::move(key),
+                          count, "p=reject",        std::move(rua)};
 }
 
 }  // namespace
 
 TEST_P(StoreConformance, DmarcRowsAddCountsPerDayDomainAndKey) {
     const int64_t day1 = 86400 * 100, day2 = day1 + 86400, day3 = day2 + 86400;
-    ASSERT_TRUE(store_->add_dmarc_rows({row(day1, "example.org", "a", 2),
-                                        row(day1, "example.org", "b", 1),
-                                        row(day1, "example.net", "a", 5),
-                                        row(day2, "example.org", "a", 1)})
-                    .ok());
+    ASSERT_TRUE(
+        store_
+            ->add_dmarc_rows({row(day1, "example.org", "a", 2), row(day1, "example.org", "b", 1),
+                              row(day1, "example.net", "a", 5), row(day2, "example.org", "a", 1)})
+            .ok());
     // Same identity again: counts add up, the latest policy and rua win.
-    ASSERT_TRUE(store_->add_dmarc_rows({row(day1, "example.org", "a", 3, "mailto:new@example.org"),
-                                        row(day1, "example.org", "zero", 0)})
+    ASSERT_TRUE(store_
+                    ->add_dmarc_rows({row(day1, "example.org", "a", 3, "mailto:new@example.org"),
+                                      row(day1, "example.org", "zero", 0)})
                     .ok());
     auto due = store_->dmarc_rows_before(day2);
     ASSERT_TRUE(due.ok()) << due.error().message;
