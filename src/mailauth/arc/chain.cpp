@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "base/strings.hpp"
+#include "mailauth/dkim/signature.hpp"
 #include "mailauth/dkim/tag_list.hpp"
 
 namespace tern::mailauth::arc {
@@ -27,19 +28,6 @@ Result<int> parse_instance(std::string_view text) {
     if (value < 1 || value > kMaxInstance)
         return fail(Errc::invalid, "arc: instance i= outside 1..50");
     return value;
-}
-
-bool valid_name(std::string_view name) {
-    if (name.empty() || name.size() > 253) return false;
-    for (const auto label : split(name, '.')) {
-        if (label.empty() || label.size() > 63) return false;
-        for (char c : label) {
-            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '_';
-            if (!ok) return false;
-        }
-    }
-    return true;
 }
 
 Result<dkim::Algorithm> parse_algorithm(std::string_view a) {
@@ -79,8 +67,9 @@ Status parse_common(const TagList& tags, std::initializer_list<const char*> requ
         return fail(Errc::invalid, "arc: b= is not base64");
     sig.domain = tags.find("d")->value;
     sig.selector = tags.find("s")->value;
-    if (!valid_name(sig.domain)) return fail(Errc::invalid, "arc: d= is not a domain");
-    if (!valid_name(sig.selector)) return fail(Errc::invalid, "arc: s= is not a selector");
+    if (!dkim::valid_dkim_name(sig.domain)) return fail(Errc::invalid, "arc: d= is not a domain");
+    if (!dkim::valid_dkim_name(sig.selector))
+        return fail(Errc::invalid, "arc: s= is not a selector");
     if (!parse_timestamp(tags, sig.timestamp)) return fail(Errc::invalid, "arc: bad t=");
     return {};
 }

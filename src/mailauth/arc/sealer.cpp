@@ -2,6 +2,7 @@
 
 #include "base/strings.hpp"
 #include "mailauth/arc/verifier.hpp"
+#include "mailauth/dkim/signature.hpp"
 #include "mailauth/dkim/signer.hpp"
 
 namespace tern::mailauth::arc {
@@ -33,19 +34,6 @@ class Folder {
     std::string out_;
     std::size_t column_;
 };
-
-bool valid_name(std::string_view name) {
-    if (name.empty() || name.size() > 253) return false;
-    for (const auto label : split(name, '.')) {
-        if (label.empty() || label.size() > 63) return false;
-        for (char c : label) {
-            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '_';
-            if (!ok) return false;
-        }
-    }
-    return true;
-}
 
 std::size_t count_fields(const dkim::Message& message, std::string_view name) {
     std::size_t n = 0;
@@ -98,8 +86,9 @@ void add_b(Folder& f, const std::string& signature) {
 
 Result<std::string> seal(std::string_view raw, const dkim::PrivateKey& key,
                          const SealOptions& options) {
-    if (!valid_name(options.domain)) return fail(Errc::invalid, "arc seal: bad domain");
-    if (!valid_name(options.selector)) return fail(Errc::invalid, "arc seal: bad selector");
+    if (!dkim::valid_dkim_name(options.domain)) return fail(Errc::invalid, "arc seal: bad domain");
+    if (!dkim::valid_dkim_name(options.selector))
+        return fail(Errc::invalid, "arc seal: bad selector");
     // RFC 8301 3.2: signers MUST use RSA keys of at least 1024 bits.
     if (key.type() == dkim::KeyType::rsa && key.bits() < 1024)
         return fail(Errc::invalid, "arc seal: RSA key shorter than 1024 bits");

@@ -25,8 +25,9 @@ bool decode_base64(std::string_view text, std::string& out) {
     return base64_decode(strip_fws(text), out);
 }
 
-// RFC 6376 3.5 d=: a domain name of LDH labels (A-labels for IDNs).
-bool valid_domain(std::string_view name) {
+}  // namespace
+
+bool valid_dkim_name(std::string_view name) {
     if (name.empty() || name.size() > 253) return false;
     for (const auto label : split(name, '.')) {
         if (label.empty() || label.size() > 63) return false;
@@ -38,8 +39,6 @@ bool valid_domain(std::string_view name) {
     }
     return true;
 }
-
-}  // namespace
 
 std::string_view to_string(Algorithm algorithm) {
     switch (algorithm) {
@@ -103,9 +102,10 @@ Result<Signature> parse_signature(std::string_view value) {
         return fail(Errc::invalid, "signature bh= is not base64");
     }
     sig.domain = tags.find("d")->value;
-    if (!valid_domain(sig.domain)) return fail(Errc::invalid, "signature d= is not a domain");
+    if (!valid_dkim_name(sig.domain)) return fail(Errc::invalid, "signature d= is not a domain");
     sig.selector = tags.find("s")->value;
-    if (!valid_domain(sig.selector)) return fail(Errc::invalid, "signature s= is not a selector");
+    if (!valid_dkim_name(sig.selector))
+        return fail(Errc::invalid, "signature s= is not a selector");
     // RFC 6376 3.5 c=: header/body, body defaulting to "simple".
     if (const Tag* c = tags.find("c")) {
         const auto parts = split(c->value, '/');

@@ -26,6 +26,10 @@
 
 namespace tern::mailauth::dkim {
 
+// RFC 6376 3.5 d= and s=: a name of LDH labels (and "_", as selectors use),
+// at most 253 octets, labels of 1 to 63. ARC (RFC 8617 4.1) uses the same.
+bool valid_dkim_name(std::string_view name);
+
 enum class Algorithm { rsa_sha1, rsa_sha256, ed25519_sha256 };
 
 std::string_view to_string(Algorithm algorithm);
