@@ -72,50 +72,12 @@ net::Task<void> Session::cmd_search(const Command& c) {
     const bool modseq_key = uses_modseq(args.key);
     if (modseq_key) condstore_ = true;  // RFC 7162 3.1: SEARCH MODSEQ enables CONDSTORE
     std::vector<std::uint32_t> hit_seqs;
-    Status st;
-    const std::uint32_t max_seq = map_.size();
-    const std::uint32_t max_uid = map_.empty() ? 0 : map_.at(map_.size()).uid;
-    // The job reads the saved result; a copy keeps it stable if SAVE below
-    // replaces it.
-    const std::vector<std::uint32_t> saved = saved_uids_;
-    std::function<void()> job = [&] {
-        for (std::uint32_t seq = 1; seq <= max_seq; ++seq) {
-            if (map_.vanished(seq)) continue;
-            const store::Message& m = map_.at(seq);
-            std::optional<std::string> raw;
-            bool raw_failed = false;
-            SearchContext ctx;
-            ctx.seq = seq;
-            ctx.max_seq = max_seq;
-            ctx.max_uid = max_uid;
-            ctx.now = std::time(nullptr);
-            ctx.saved = &saved;
-            ctx.raw = [&]() -> const std::string* {
-                if (!raw && !raw_failed) {
-                    auto r = deps_.store.read_blob(m.blob);
-                    if (r)
-                        raw = std::move(*r);
-                    else
-                        raw_failed = true;
-                }
-                return raw ? &*raw : nullptr;
-            };
-            auto r = search_matches(args.key, m, ctx);
-            if (!r) {
-                st = r.failure();
-                return;
-            }
-            if (*r) hit_seqs.push_back(seq);
-        }
+    MatchSink sink = [&](std::uint32_t seq, const store::Message&, const RawBytes&) {
+        hit_seqs.push_back(seq);
     };
-    co_await run_job(job);
+    const Status st = co_await scan_matches(args.key, sink);
     if (!st) {
-        if (st.error().code == Errc::denied)
-            no(c, st.error().message, ResponseCode{"CANNOT", ""});
-        else if (st.error().code == Errc::invalid)
-            bad(c, st.error().message);
-        else
-            store_failed(c, st.error());
+        scan_failed(c, st.error());
         co_return;
     }
     std::vector<std::uint32_t> hits;

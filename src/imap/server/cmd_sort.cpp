@@ -90,7 +90,7 @@ net::Task<Status> Session::scan_matches(const SearchKey& key, const MatchSink& m
                 st = r.failure();
                 return;
             }
-            if (*r) matched(seq, m, ctx.raw());
+            if (*r) matched(seq, m, ctx.raw);
         }
     };
     co_await run_job(job);
@@ -120,7 +120,8 @@ net::Task<void> Session::cmd_sort(const Command& c) {
     const bool modseq_key = uses_modseq(args.key);
     if (modseq_key) condstore_ = true;  // RFC 7162 3.1
     std::vector<SortFacts> facts;
-    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const std::string* raw) {
+    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const RawBytes& bytes) {
+        const std::string* raw = bytes();
         facts.push_back(sort_facts(seq, m, raw ? std::string_view(*raw) : std::string_view()));
     };
     const Status st = co_await scan_matches(args.key, sink);
@@ -195,7 +196,8 @@ net::Task<void> Session::cmd_thread(const Command& c) {
     }
     if (uses_modseq(args.key)) condstore_ = true;  // RFC 7162 3.1
     std::vector<ThreadMessage> messages;
-    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const std::string* raw) {
+    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const RawBytes& bytes) {
+        const std::string* raw = bytes();
         const SortFacts f = sort_facts(seq, m, raw ? std::string_view(*raw) : std::string_view());
         ThreadMessage t;
         t.number = c.uid ? m.uid : seq;

@@ -181,10 +181,12 @@ class Session {
     net::Task<void> cmd_sort(const Command& c);
     net::Task<void> cmd_thread(const Command& c);
     // Runs the SEARCH `key` over the selected mailbox on a worker thread and
-    // calls `matched` there for each match, in sequence order, with the
-    // message's raw bytes (nullptr when unreadable). Errors as SEARCH's.
+    // calls `matched` there for each match, in sequence order, with an
+    // accessor of the message's raw bytes (read on first call, nullptr when
+    // unreadable; SEARCH never calls it). Errors as SEARCH's.
+    using RawBytes = std::function<const std::string*()>;
     using MatchSink =
-        std::function<void(std::uint32_t seq, const store::Message& m, const std::string* raw)>;
+        std::function<void(std::uint32_t seq, const store::Message& m, const RawBytes& raw)>;
     net::Task<Status> scan_matches(const SearchKey& key, const MatchSink& matched);
     // The reply for a failed scan_matches (NO [CANNOT], BAD or SERVERBUG).
     void scan_failed(const Command& c, const Error& e);
