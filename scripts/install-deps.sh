@@ -17,7 +17,7 @@ test_pkgs=(
   postfix isync mutt ldnsutils testssl.sh
 )
 bench_pkgs=(
-  dovecot-core dovecot-pop3d python3 procps postfix unbound
+  dovecot-core dovecot-pop3d dovecot-imapd python3 procps postfix unbound
 )
 
 want=("${build_pkgs[@]}")

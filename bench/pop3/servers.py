@@ -1,15 +1,17 @@
-"""The two POP3 servers of the POP3 benchmark, each in its own directory.
+"""The two servers of the POP3 and IMAP benchmarks, each in its own directory.
 
 Tern: the release binary, one `tern serve` process, default argon2id
 parameters (its credential cache makes repeated logins cheap), mail
 delivered over SMTP so it takes the production path (parse, store, group
-commit). Dovecot: Debian's dovecot-pop3d from a dovecot.conf written here,
+commit). Dovecot: Debian's dovecot-pop3d or dovecot-imapd (`protocol`) from
+a dovecot.conf written here,
 login processes in high-performance mode, passwd-file with SHA512-CRYPT
 (Dovecot's own scheme default), the auth cache on, and maildir files written
 directly. docs/performance.md lists every setting.
 
 Both get the same users (u1..uN@bench.test, one password) and the same
-message bodies; see messages().
+message bodies: messages() here for POP3, bench/imap/mime_messages.py for
+IMAP (populate() takes the generator).
 """
 import concurrent.futures
 import os
@@ -55,7 +57,7 @@ def messages(user_index, count, seed=5):
 
 
 class TernServer:
-    def __init__(self, binary, workdir, tls=False, cert=None):
+    def __init__(self, binary, workdir, tls=False, cert=None, protocol="pop3", max_connections=None):
         self.binary = binary
         self.dir = os.path.join(workdir, "tern")
         os.makedirs(self.dir)
@@ -66,12 +68,18 @@ class TernServer:
         lines = ["[server]", f'data_dir = "{self.dir}/data"', 'hostname = "mx.bench.test"',
                  "[smtp]", "greeting_delay_ms = 0",
                  "[auth]", "allow_plaintext_without_tls = true",
-                 "[limits]", "max_connections_per_ip = 1000"]
+                 "[limits]", f"max_connections_per_ip = {max_connections or 1000}"]
+        if max_connections:
+            lines.append(f"max_connections = {max_connections}")
+        # The loading step's mail comes from example.net: SPF and DMARC lookups
+        # of it (to whatever DNS the machine has) made loading crawl at ~15
+        # messages/s, and neither benchmark measures them.
+        lines += ["[mailauth]", "spf = false", "dkim_verify = false", "dmarc = false"]
         if cert:
             lines += ["[tls]", f'cert_file = "{cert[0]}"', f'key_file = "{cert[1]}"']
         lines += ["[[listen]]", 'protocol = "smtp"', 'address = "127.0.0.1"', f"port = {self.smtp_port}",
                   'tls = "none"',
-                  "[[listen]]", 'protocol = "pop3"', 'address = "127.0.0.1"', f"port = {self.port}",
+                  "[[listen]]", f'protocol = "{protocol}"', 'address = "127.0.0.1"', f"port = {self.port}",
                   f'tls = "{"implicit" if tls else "none"}"']
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -80,7 +88,8 @@ class TernServer:
         subprocess.run([self.binary, "-c", self.config, *args], input=stdin, text=True, check=True,
                        capture_output=True, timeout=120)
 
-    def populate(self, n_users, n_messages):
+    def populate(self, n_users, n_messages, make=None):
+        make = make or messages
         self.admin("domain", "add", DOMAIN)
         # Each `user add` hashes with argon2id (Tern's defaults): two at a time on two cores.
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -91,13 +100,13 @@ class TernServer:
         def deliver(i):
             with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=60) as s:
                 s.ehlo("loader.bench.test")
-                for m in messages(i, n_messages):
+                for m in make(i, n_messages):
                     s.sendmail("sender@example.net", [f"u{i}@{DOMAIN}"], m)
         with concurrent.futures.ThreadPoolExecutor(n_users) as pool:
             list(pool.map(deliver, range(1, n_users + 1)))
 
     def start(self):
-        self.log = open(os.path.join(self.dir, "tern.log"), "w")
+        self.log = open(os.path.join(self.dir, "tern.log"), "a")  # a restart appends
         self.proc = subprocess.Popen([self.binary, "-c", self.config, "serve"], stdout=self.log,
                                      stderr=subprocess.STDOUT)
         if not common.wait_for_port(self.port, 30, self.proc):
@@ -126,7 +135,7 @@ DOVECOT_CONF = """\
 base_dir = {dir}/run
 state_dir = {dir}/state
 log_path = {dir}/dovecot.log
-protocols = pop3
+protocols = {proto}
 listen = 127.0.0.1
 ssl = {ssl}
 {ssl_files}
@@ -145,18 +154,18 @@ userdb {{
   driver = static
   args = uid={uid} gid={gid} home={dir}/home/%u
 }}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3_port}
+{extra}service {proto}-login {{
+  inet_listener {proto} {{
+    port = {plain_port}
   }}
 {tls_listener}  service_count = 0
   process_min_avail = 2
 }}
-{pop3_service}"""
+{mail_service}"""
 
 
 class DovecotServer:
-    def __init__(self, workdir, tls=False, cert=None, reuse=False):
+    def __init__(self, workdir, tls=False, cert=None, reuse=False, protocol="pop3", process_limit=None):
         self.dir = os.path.join(workdir, "dovecot")
         os.makedirs(self.dir)
         self.uid, self.gid = bench_uid_gid()
@@ -165,19 +174,27 @@ class DovecotServer:
         self.tls_port = common.free_port()
         self.port = self.tls_port if tls else self.plain_port
         self.config = os.path.join(self.dir, "dovecot.conf")
-        tls_listener = (f"  inet_listener pop3s {{\n    port = {self.tls_port}\n    ssl = yes\n  }}\n"
+        tls_listener = (f"  inet_listener {protocol}s {{\n    port = {self.tls_port}\n    ssl = yes\n  }}\n"
                         if tls else "")
-        # Dovecot's default starts one pop3 process per session (service_count = 1);
-        # --dovecot-reuse lets a process serve 100 sessions of the same uid in turn.
-        pop3_service = "service pop3 {\n  service_count = 100\n}\n" if reuse else ""
+        # Dovecot's default starts one pop3/imap process per session (service_count = 1);
+        # reuse lets a process serve 100 sessions of the same uid in turn. process_limit
+        # (default 100) bounds the concurrent sessions: the IMAP IDLE row needs more.
+        settings = (["  service_count = 100"] if reuse else []) + \
+            ([f"  process_limit = {process_limit}"] if process_limit else [])
+        mail_service = f"service {protocol} {{\n" + "\n".join(settings) + "\n}\n" if settings else ""
+        # Dovecot allows 10 sessions per user and address by default; the IMAP
+        # benchmark opens more (several clients share a mailbox, as devices do).
+        extra = "mail_max_userip_connections = 100000\n" if protocol == "imap" else ""
         ssl_files = f"ssl_cert = <{cert[0]}\nssl_key = <{cert[1]}" if cert else ""
         with open(self.config, "w") as f:
             f.write(DOVECOT_CONF.format(dir=self.dir, ssl="yes" if tls else "no", ssl_files=ssl_files,
-                                        uid=self.uid, gid=self.gid, pop3_port=self.plain_port,
-                                        tls_listener=tls_listener, pop3_service=pop3_service))
+                                        uid=self.uid, gid=self.gid, plain_port=self.plain_port,
+                                        tls_listener=tls_listener, mail_service=mail_service,
+                                        proto=protocol, extra=extra))
         self.proc = None
 
-    def populate(self, n_users, n_messages):
+    def populate(self, n_users, n_messages, make=None):
+        make = make or messages
         hashed = subprocess.run(["doveadm", "pw", "-s", "SHA512-CRYPT", "-p", PASSWORD], check=True,
                                 capture_output=True, text=True, timeout=30).stdout.strip()
         with open(os.path.join(self.dir, "passwd"), "w") as f:
@@ -188,7 +205,7 @@ class DovecotServer:
             box = os.path.join(self.dir, "mail", user)
             for sub in ("cur", "new", "tmp"):
                 os.makedirs(os.path.join(box, sub))
-            for n, m in enumerate(messages(i, n_messages)):
+            for n, m in enumerate(make(i, n_messages)):
                 # What LMTP delivery would have added, and maildir's LF line ends
                 # (Dovecot's default, mail_save_crlf = no) with the sizes in the name.
                 trace = (f"Return-Path: <sender@example.net>\r\nDelivered-To: {user}\r\n"
@@ -206,7 +223,7 @@ class DovecotServer:
         self.start()
 
     def start(self):
-        self.log = open(os.path.join(self.dir, "stderr.log"), "w")
+        self.log = open(os.path.join(self.dir, "stderr.log"), "a")  # a restart appends
         self.proc = subprocess.Popen(["dovecot", "-F", "-c", self.config], stdout=self.log,
                                      stderr=subprocess.STDOUT)
         if not common.wait_for_port(self.port, 30, self.proc):

@@ -3,7 +3,7 @@
 
 Usage: bench/smtp/bench_smtp.py ingest|outbound [--tern build/release/tern]
          [--sessions 10] [--messages 2000] [--size 4096] [--rounds 2]
-         [--users 4] [--probe 300] [--json OUT] [--keep]
+         [--users 4] [--probe 300] [--name ROW] [--json OUT] [--keep]
 
 ingest:   messages/s accepted on an SMTP (MX) listener, plain text, one
           message per connection, by Postfix's smtp-source with `sessions`
@@ -120,7 +120,7 @@ def ingest(args, work):
     tern = servers.TernSmtp(args.tern, work)
     tern.add_users(recipients)
     postfix = servers.BenchPostfix()
-    out = {"bench": "smtp-ingest", "sessions": args.sessions, "messages": args.messages, "size": args.size,
+    out = {"bench": args.name or "smtp-ingest", "sessions": args.sessions, "messages": args.messages, "size": args.size,
            "users": args.users, "tern": {"rounds": []}, "postfix": {"rounds": []}}
     started = []
     try:
@@ -230,7 +230,7 @@ def outbound_postfix(args, sink):
 
 
 def outbound(args, work):
-    out = {"bench": "outbound", "sessions": args.sessions, "messages": args.messages, "size": args.size,
+    out = {"bench": args.name or "outbound", "sessions": args.sessions, "messages": args.messages, "size": args.size,
            "max_deliveries": args.max_deliveries, "max_per_destination": args.max_per_destination,
            "tern": {"rounds": []}, "postfix": {"rounds": []}}
     sink = servers.Sink(work).start()
@@ -261,6 +261,8 @@ def main():
     ap.add_argument("--max-deliveries", type=int, default=100, help="outbound: Tern queue.max_deliveries")
     ap.add_argument("--max-per-destination", type=int, default=20,
                     help="outbound: Tern queue.max_per_destination (Postfix's default concurrency limit)")
+    ap.add_argument("--name", help="the row name in the JSON (default: smtp-ingest or outbound), e.g. "
+                    "smtp-ingest-20x100k for one cell of bench/run.sh's ingest matrix")
     ap.add_argument("--json")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     args = ap.parse_args()
