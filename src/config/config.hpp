@@ -148,6 +148,12 @@ struct Mailauth {
     // RFC 5782 DNS blocklists asked at connect, comma-separated zones; empty:
     // none (and no DNS at connect). Parsed by smtp/server/dnsbl.hpp.
     std::string dnsbl_zones;
+    // RFC 5782 3 domain lists asked at MAIL FROM for the sender's domain and
+    // its organizational domain (port 25); empty: none. Same syntax.
+    std::string dnsbl_domain_zones;
+    // RFC 8601 2.7.3: forward-confirmed reverse DNS of every port-25 client,
+    // recorded as iprev= in Authentication-Results.
+    bool iprev = true;
     // RFC 7489 7.2: daily aggregate reports to the rua of the domains whose
     // mail arrived; the reports' From and <org_name> (empty: from the host name).
     bool dmarc_reports = true;

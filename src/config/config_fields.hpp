@@ -26,7 +26,8 @@ enum class StringRule {
     absolute_path,
     optional_absolute_path,
     log_level,
-    backend
+    backend,
+    zone_list  // comma-separated DNS names (blocklist zones); may be empty
 };
 
 struct Field {

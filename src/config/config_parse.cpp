@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 #include <map>
 
+#include "base/strings.hpp"
 #include "config/config.hpp"
 #include "config/config_fields.hpp"
 
@@ -70,6 +71,28 @@ bool valid_hostname(std::string_view name) {
         if (++label > 63) return false;
     }
     return label > 0 && name.back() != '-';
+}
+
+// A blocklist zone list: comma-separated names, spaces around them and one
+// trailing dot allowed, empty items ignored ("a, b," is a harmless typo).
+// Labels of 1-63 letters, digits, '-' or '_', 253 characters in all
+// (RFC 1035 2.3.4); smtp/server/dnsbl.cpp reads the list the same way.
+bool valid_zone_list(std::string_view text) {
+    for (std::string_view item : split(text, ',')) {
+        std::string_view zone = trim(item);
+        if (zone.empty()) continue;
+        if (zone.back() == '.') zone.remove_suffix(1);
+        if (zone.empty() || zone.size() > 253) return false;
+        for (std::string_view label : split(zone, '.')) {
+            if (label.empty() || label.size() > 63) return false;
+            for (char c : label) {
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '_';
+                if (!ok) return false;
+            }
+        }
+    }
+    return true;
 }
 
 bool valid_ip(const std::string& address) {
@@ -235,6 +258,14 @@ Status Parser::apply_string(const Field& field, const std::string& name, const t
                 return error(where(name) +
                              " must be one of trace, debug, info, warn, error, not \"" + text +
                              "\"");
+            }
+            break;
+        case StringRule::zone_list:
+            if (!valid_zone_list(text)) {
+                return error(where(name) +
+                             " must be comma-separated DNS zones such as \"zen.spamhaus.org, "
+                             "bl.example\", not \"" +
+                             text + "\"");
             }
             break;
         case StringRule::backend:

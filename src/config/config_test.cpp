@@ -255,6 +255,31 @@ TEST(ConfigErrors, OutOfRangeValuesSayTheRange) {
     EXPECT_THAT(e, HasSubstr("set together"));
 }
 
+// mailauth.dnsbl_zones and dnsbl_domain_zones: comma-separated DNS names
+// (RFC 1035 2.3.4 sizes); spaces, empty items and a trailing dot are fine.
+TEST(ConfigMailauth, BlocklistZonesAreValidated) {
+    Config c = parse_ok(
+        "[mailauth]\ndnsbl_zones = \" zen.spamhaus.org, bl_x.example. ,\"\n"
+        "dnsbl_domain_zones = \"dbl.spamhaus.org\"\niprev = false\n");
+    EXPECT_EQ(c.mailauth.dnsbl_zones, " zen.spamhaus.org, bl_x.example. ,");
+    EXPECT_EQ(c.mailauth.dnsbl_domain_zones, "dbl.spamhaus.org");
+    EXPECT_FALSE(c.mailauth.iprev);
+    Config d = parse_ok("");
+    EXPECT_TRUE(d.mailauth.iprev);
+    EXPECT_TRUE(d.mailauth.dnsbl_domain_zones.empty());
+    for (const char* bad :
+         {"dbl example", "dbl..example", "ok.example, bad/zone", ".", "a.example, ."}) {
+        std::string e =
+            parse_error(std::string("[mailauth]\ndnsbl_domain_zones = \"") + bad + "\"\n");
+        EXPECT_THAT(e, HasSubstr("mailauth.dnsbl_domain_zones at line 2 must be comma-separated "
+                                 "DNS zones"))
+            << bad;
+    }
+    std::string e =
+        parse_error("[mailauth]\ndnsbl_zones = \"" + std::string(64, 'a') + ".example\"\n");
+    EXPECT_THAT(e, HasSubstr("mailauth.dnsbl_zones at line 2"));
+}
+
 TEST(ConfigListen, TablesAreParsedWithStandardPortDefaults) {
     Config c = parse_ok(R"(
 [[listen]]

@@ -14,7 +14,12 @@ to 127.0.0.1 (forward-confirmed reverse DNS).
       RFC 6761's default for .test: not listed; test.test's 127.0.0.1 is an
       error, fail open): the normal 220 greeting, mail is accepted, the log
       line smtp.client records fcrdns=pass with the PTR name and
-      dnsbl=none, and the error is logged.
+      dnsbl=none, and the error is logged;
+  (c) domain lists (RFC 5782 3), mailauth.dnsbl_domain_zones "dbl.test"
+      listing bad.example: MAIL FROM:<x@bad.example> (and from a subdomain,
+      through the organizational domain) gets 554 5.7.1 naming the domain
+      and the zone, nothing is stored; a sender from good.example in the same
+      session is accepted and stored, and the null sender is not checked.
 """
 import smtplib
 import unittest
@@ -34,13 +39,14 @@ ZONES = {
     # The same name as unbound's default local zone for 127.x, so it wins.
     "127.in-addr.arpa.": ["1.0.0.127.in-addr.arpa. 60 IN PTR mx.sender.test."],
     "sender.test.": ["mx.sender.test. 60 IN A 127.0.0.1"],
+    "dbl.test.": ["bad.example.dbl.test. 60 IN A 127.0.1.2"],
 }
 
 
-def start_tern(dns, zones):
+def start_tern(dns, zones, domain_zones=""):
     settings = {"dns": {"nameservers": dns.nameserver, "timeout_ms": 500},
-                "mailauth": {"dnsbl_zones": zones, "spf": False, "dkim_verify": False,
-                             "dmarc": False}}
+                "mailauth": {"dnsbl_zones": zones, "dnsbl_domain_zones": domain_zones,
+                             "spf": False, "dkim_verify": False, "dmarc": False}}
     tern = Tern(settings, listeners=LISTENERS)
     tern.add_user(USER, "dnsbl secret")
     return tern  # started by the with statement
@@ -96,6 +102,33 @@ class Dnsbl(unittest.TestCase):
             listing = tern.admin("mail", "list", USER, "INBOX").stdout.split()
             self.assertEqual(listing[0], "1")
 
+    def test_c_listed_sender_domain_is_refused_at_mail_from(self):
+        with start_tern(self.dns, "", domain_zones="dbl.test") as tern:
+            with smtplib.SMTP("127.0.0.1", tern.ports["smtp"], timeout=30) as s:
+                s.ehlo("mx.sender.test")
+                for sender in ("x@bad.example", "y@Mail.Bad.Example"):
+                    code, text = s.mail(sender)
+                    self.assertEqual(
+                        (code, text.decode()),
+                        (554, "5.7.1 Sender address rejected: bad.example blocked using dbl.test"))
+                # No transaction started.
+                code, _ = s.rcpt(USER)
+                self.assertEqual(code, 503)
+                s.sendmail("bob@good.example", [USER],
+                           b"Subject: clean sender\r\n\r\nHello.\r\n")
+                s.sendmail("", [USER], b"Subject: a bounce\r\n\r\nReturned.\r\n")
+            log = tern.log()
+            self.assertIn("event=smtp.sender_blocked", log)
+            self.assertIn("domain=bad.example dnsbl=dbl.test dnsbl_answer=127.0.1.2", log)
+            # `mail list`: one "UID SIZE FLAGS" line per message.
+            uids = [line.split()[0] for line in
+                    tern.admin("mail", "list", USER, "INBOX").stdout.splitlines()
+                    if line.split() and line.split()[0].isdigit()]
+            subjects = set()
+            for uid in uids:
+                raw = tern.admin("mail", "show", USER, "INBOX", uid).stdout
+                subjects.update(line for line in raw.splitlines() if line.startswith("Subject:"))
+            self.assertEqual(subjects, {"Subject: clean sender", "Subject: a bounce"})
 
 if __name__ == "__main__":
     harness.main()

@@ -10,7 +10,11 @@ Python's smtplib sends from 127.0.0.1.
       the stored message (`tern mail show`) carries Authentication-Results
       with spf=pass, dkim=pass and dmarc=pass right after Received;
   (c) p=quarantine, failing: delivered into the Junk folder;
-  (d) an Authentication-Results field forged in Tern's name is removed.
+  (d) an Authentication-Results field forged in Tern's name is removed;
+  (e) iprev (RFC 8601 2.7.3): 127.0.0.1's PTR name mx.sender.test resolves
+      back to it, so (b)'s field starts with iprev=pass policy.iprev=127.0.0.1;
+      a client connecting from 127.0.0.5, whose PTR name liar.test resolves
+      to another address, gets iprev=fail.
 """
 import base64
 import email
@@ -68,6 +72,15 @@ ZONES = [
     txt("_dmarc.reject.test.", "v=DMARC1; p=reject"),
     txt("quar.test.", "v=spf1 -all"),
     txt("_dmarc.quar.test.", "v=DMARC1; p=quarantine"),
+    # Forward-confirmed reverse DNS for 127.0.0.1; not for 127.0.0.5.
+    "mx.sender.test. 60 IN A 127.0.0.1",
+    "liar.test. 60 IN A 192.0.2.1",
+]
+
+# The same name as unbound's default local zone for 127.x, so it wins.
+REVERSE = [
+    "1.0.0.127.in-addr.arpa. 60 IN PTR mx.sender.test.",
+    "5.0.0.127.in-addr.arpa. 60 IN PTR liar.test.",
 ]
 
 
@@ -89,7 +102,7 @@ def unfold(value):
 class InboundAuth(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dns = TxtUnbound(ZONES).start()
+        cls.dns = TxtUnbound({"test.": ZONES, "127.in-addr.arpa.": REVERSE}).start()
         try:
             settings = {"dns": {"nameservers": cls.dns.nameserver, "timeout_ms": 500}}
             cls.tern = Tern(settings, listeners=LISTENERS)
@@ -106,8 +119,9 @@ class InboundAuth(unittest.TestCase):
         finally:
             cls.dns.stop()
 
-    def send(self, sender, data):
-        with smtplib.SMTP("127.0.0.1", self.tern.ports["smtp"], timeout=30) as s:
+    def send(self, sender, data, source="127.0.0.1"):
+        with smtplib.SMTP("127.0.0.1", self.tern.ports["smtp"], timeout=30,
+                          source_address=(source, 0)) as s:
             s.ehlo("client.test")
             s.sendmail(sender, [USER], data)
 
@@ -160,6 +174,10 @@ class InboundAuth(unittest.TestCase):
         self.assertIn("spf=pass smtp.mailfrom=bounce@pass.test", ours[0])
         self.assertRegex(ours[0], r"dkim=pass header\.d=pass\.test header\.s=sel header\.b=\S+")
         self.assertIn("dmarc=pass header.from=pass.test", ours[0])
+        # RFC 8601 2.7.3: the connection's reverse DNS, first.
+        self.assertTrue(ours[0].startswith(
+            f"{AUTHSERV_ID}; iprev=pass policy.iprev=127.0.0.1 (mx.sender.test); spf=pass"),
+            ours[0])
         # RFC 8601 5: at the top, right after our Received field.
         names = [k.lower() for k in m.keys()]
         self.assertEqual(names.index("authentication-results"), names.index("received") + 1,
@@ -191,6 +209,17 @@ class InboundAuth(unittest.TestCase):
         self.assertIn("spf=pass", ours[0])
         others = [unfold(v) for v in m.get_all("Authentication-Results")]
         self.assertIn("other.example; spf=pass smtp.mailfrom=x@other.example", others)
+
+    def test_e_unconfirmed_reverse_dns_is_iprev_fail(self):
+        self.send("someone@plain.test", message("someone@plain.test", "from a liar"),
+                  source="127.0.0.5")
+        raw, m = self.find("INBOX", "from a liar")
+        self.assertIsNotNone(raw, "the message was not delivered to INBOX")
+        ours = self.our_results(m)
+        self.assertEqual(len(ours), 1)
+        self.assertTrue(ours[0].startswith(
+            f"{AUTHSERV_ID}; iprev=fail policy.iprev=127.0.0.5 (liar.test);"), ours[0])
+        self.assertIn("fcrdns=fail ptr=liar.test", self.tern.log())
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@
 //   @chunk N            at most N octets per read (1: byte by byte)
 //   @dns TXT name text...   DNS data for SPF, DKIM and DMARC (an in-memory
 //   @dns A name address     resolver shared by the script's connections;
-//   @dns timeout name       names are case-insensitive). The DMARC Public
+//   @dns PTR name target    names are case-insensitive; PTR for iprev).
+//   @dns timeout name       The DMARC Public
 //                           Suffix List has the one rule "test".
 //   @expect-closed      the server ends the session itself (QUIT, 421...)
 //                       before reading to the end of the input; without
@@ -128,8 +129,10 @@ Status apply_dns(const Directive& d, MemoryResolver& dns) {
     } else if (type == "A") {
         if (!dns::IpAddress::parse(d.args[2])) return bad("not an IP address");
         dns.add_a(name, d.args[2]);
+    } else if (type == "PTR") {
+        dns.add_ptr(name, d.args[2]);
     } else {
-        return bad("expected TXT, A or timeout");
+        return bad("expected TXT, A, PTR or timeout");
     }
     return {};
 }

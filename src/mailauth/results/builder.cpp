@@ -95,6 +95,20 @@ std::string render_value(std::string_view raw) {
     return out;
 }
 
+// RFC 5322 3.2.2 comment: ctext is printable US-ASCII but '(', ')' and
+// '\', which go as quoted-pairs; the text comes from DNS (a PTR name), so
+// anything else is replaced rather than trusted.
+std::string render_comment(std::string_view raw) {
+    std::string out = "(";
+    for (char c : sanitize(raw)) {
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+        if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back(')');
+    return out;
+}
+
 // RFC 8601 2.2 pvalue = [CFWS] ( value / [ [ local-part ] "@" ] domain-name )
 // [CFWS]: an address may stand bare.
 std::string render_pvalue(std::string_view raw) {
@@ -181,6 +195,17 @@ AuthResultsBuilder& AuthResultsBuilder::add_dmarc(std::string_view result,
     return add(std::move(info));
 }
 
+AuthResultsBuilder& AuthResultsBuilder::add_iprev(std::string_view result,
+                                                  std::string_view client_ip,
+                                                  std::string_view ptr_name) {
+    ResInfo info{"iprev", std::string(result), {}, {}};
+    // RFC 8601 2.7.3: ptype "policy", property "iprev", the client's IP
+    // address as the value (as in the RFC's Appendix B examples).
+    if (!client_ip.empty()) info.properties.emplace_back("policy.iprev", std::string(client_ip));
+    info.comment = std::string(ptr_name);
+    return add(std::move(info));
+}
+
 AuthResultsBuilder& AuthResultsBuilder::add_arc(std::string_view result) {
     return add(ResInfo{"arc", std::string(result), {}, {}});
 }
@@ -209,6 +234,9 @@ std::string AuthResultsBuilder::field() const {
         if (!r.reason.empty()) words.push_back("reason=" + render_value(r.reason));
         for (const auto& [name, value] : r.properties)
             if (is_property_name(name)) words.push_back(name + "=" + render_pvalue(value));
+        // RFC 8601 2.2: CFWS may follow a pvalue (or the result); a comment
+        // is free text for people, never parsed as a result.
+        if (!r.comment.empty()) words.push_back(render_comment(r.comment));
         if (i + 1 < results_.size()) words.back() += ";";
         f.new_line();
         for (const std::string& w : words)

@@ -8,6 +8,12 @@
 //   	dkim=pass header.d=example.com header.s=sel header.b=AbCd1234;
 //   	dmarc=pass header.from=example.com
 //
+// or, with the client's reverse DNS (RFC 8601 2.7.3, iprev first):
+//
+//   Authentication-Results: mx.example.org;
+//   	iprev=pass policy.iprev=192.0.2.1 (mail.example.com);
+//   	spf=pass ...
+//
 // with every line at most 78 characters where a word boundary allows
 // (RFC 5322 2.1.1; a single longer word stays whole on its own line) and
 // CRLF line endings, the field ending in CRLF. With no results it renders
@@ -19,12 +25,15 @@
 // value of the form local-part@domain (dot-atom text) is written bare, as
 // RFC 8601 2.2 pvalue allows. CR, LF and other control characters in values
 // (which come from untrusted mail) are dropped, so a value can never start
-// a new header field. Method and result names are keywords chosen by Tern's
-// code; anything not a keyword is replaced by "permerror"/"unknown"
-// rather than written.
+// a new header field. A comment (RFC 5322 3.2.2) after a resinfo's
+// properties carries free text such as the PTR name: '(', ')' and '\' in
+// it are escaped as quoted-pairs, non-ASCII bytes become '?'. Method and
+// result names are keywords chosen by Tern's code; anything not a keyword
+// is replaced by "permerror"/"unknown" rather than written.
 //
-// RFCs: RFC 8601 2.2, 2.7; RFC 6008 (header.b); RFC 7489 11.2 (dmarc);
-// RFC 8617 (arc); RFC 2045 5.1 (token, tspecials); RFC 5322 2.2.3 (folding).
+// RFCs: RFC 8601 2.2, 2.7 (2.7.3 iprev); RFC 6008 (header.b); RFC 7489
+// 11.2 (dmarc); RFC 8617 (arc); RFC 2045 5.1 (token, tspecials); RFC 5322
+// 2.2.3 (folding).
 #pragma once
 
 #include <string>
@@ -40,6 +49,8 @@ struct ResInfo {
     std::string reason;  // optional: reason="..."
     // ptype.property = value, e.g. {"header.d", "example.com"}.
     std::vector<std::pair<std::string, std::string>> properties;
+    // Optional: rendered as "(comment)" after the properties.
+    std::string comment = {};
 };
 
 class AuthResultsBuilder {
@@ -55,6 +66,10 @@ class AuthResultsBuilder {
                                  std::string_view selector, std::string_view signature_b);
     // RFC 7489 11.2: dmarc=<result> header.from=<RFC5322.From domain>.
     AuthResultsBuilder& add_dmarc(std::string_view result, std::string_view from_domain);
+    // RFC 8601 2.7.3: iprev=<result> policy.iprev=<client IP>, the name
+    // that was checked (the PTR name) as a comment when not empty.
+    AuthResultsBuilder& add_iprev(std::string_view result, std::string_view client_ip,
+                                  std::string_view ptr_name = {});
     // RFC 8617 10.2: arc=<result>.
     AuthResultsBuilder& add_arc(std::string_view result);
     AuthResultsBuilder& add(ResInfo info);

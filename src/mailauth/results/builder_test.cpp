@@ -32,6 +32,32 @@ TEST(AuthResultsBuilder, AllMethods) {
               "\tarc=none\r\n");
 }
 
+TEST(AuthResultsBuilder, IprevCarriesTheClientAddressAndPtrName) {
+    // RFC 8601 2.7.3 and its Appendix B: iprev=<result> policy.iprev=<IP>.
+    AuthResultsBuilder b("mx.tern.test");
+    b.add_iprev("pass", "192.0.2.200", "mail.example.net").add_spf("pass", "a@example.net");
+    EXPECT_EQ(b.field(),
+              "Authentication-Results: mx.tern.test;\r\n"
+              "\tiprev=pass policy.iprev=192.0.2.200 (mail.example.net);\r\n"
+              "\tspf=pass smtp.mailfrom=a@example.net\r\n");
+    // IPv6 has ':' (a tspecial): a quoted-string; no name, no comment.
+    EXPECT_EQ(AuthResultsBuilder("mx.tern.test").add_iprev("temperror", "2001:db8::25").field(),
+              "Authentication-Results: mx.tern.test;\r\n"
+              "\tiprev=temperror policy.iprev=\"2001:db8::25\"\r\n");
+}
+
+TEST(AuthResultsBuilder, CommentsAreEscapedAndAscii) {
+    // A hostile PTR name cannot close the comment, start a field or smuggle
+    // 8-bit bytes (RFC 5322 3.2.2 ctext, quoted-pair).
+    std::string field = AuthResultsBuilder("mx.tern.test")
+                            .add_iprev("fail", "192.0.2.1", "a)b(c\\d\r\nX-Evil: 1\xc3\xa9")
+                            .field();
+    EXPECT_EQ(field,
+              "Authentication-Results: mx.tern.test;\r\n"
+              "\tiprev=fail policy.iprev=192.0.2.1 (a\\)b\\(c\\\\dX-Evil: 1?"
+              "?)\r\n");
+}
+
 TEST(AuthResultsBuilder, NoResults) {
     // RFC 8601 2.2 no-result.
     EXPECT_EQ(AuthResultsBuilder("mx.tern.test").field(),

@@ -226,6 +226,9 @@ net::Task<void> Session::deliver(std::string& body) {
         if (any_check(settings)) {
             InboundIdentity who{conn_.remote_ip, helo_,
                                 env.from.null ? std::string() : env.from.mailbox.to_string()};
+            // RFC 8601 2.7.3: the connect-time FCrDNS outcome, for iprev=.
+            who.fcrdns = fcrdns_;
+            who.fcrdns_name = fcrdns_name_;
             net::Task<InboundVerdict> op =
                 check_inbound(who, body, deps_.resolver, deps_.psl, settings);
             auth = co_await std::move(op);

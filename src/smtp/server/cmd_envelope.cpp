@@ -1,6 +1,7 @@
 // MAIL and RCPT (RFC 5321 4.1.1.2, 4.1.1.3): the envelope, with the policy of
 // the listener: submission needs AUTH and an owned sender; port 25 accepts
-// only local recipients (never an open relay).
+// only local recipients (never an open relay), and refuses a sender whose
+// domain a domain blocklist lists (RFC 5782 3).
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "smtp/proto/reply.hpp"
@@ -24,6 +25,48 @@ net::Task<bool> Session::sender_allowed(const Path& from) {
     };
     co_await deps_.blocking.run(job);
     co_return owned;
+}
+
+net::Task<bool> Session::sender_domain_listed(const Path& from) {
+    const auto& cfg = *config_;
+    // Only strangers on port 25: a submitting user is known, and the null
+    // reverse-path (bounces, RFC 5321 4.5.5) names no domain to judge.
+    if (options_.submission || user_ || from.null || cfg.mailauth.dnsbl_domain_zones.empty())
+        co_return false;
+    auto zones = parse_zones(cfg.mailauth.dnsbl_domain_zones);
+    if (!zones) {
+        log::warn("smtp.dnsbl_config")
+            .kv("sid", conn_.session_id)
+            .kv("error", zones.error().message);
+        co_return false;
+    }
+    net::Task<DomainCheck> op = check_sender_domain(from.mailbox.domain, std::move(*zones),
+                                                    deps_.psl, domain_lists_, deps_.resolver);
+    DomainCheck check = co_await std::move(op);
+    for (const auto& [name, z] : check.results) {
+        // Fail open, as for the IP lists: a list's outage must not stop mail.
+        if (z.listing == Listing::error)
+            log::warn("smtp.dnsbl_error")
+                .kv("sid", conn_.session_id)
+                .kv("zone", z.zone)
+                .kv("domain", name)
+                .kv("answer", z.detail);
+    }
+    if (!check.listed_by) co_return false;
+    log::info("smtp.sender_blocked")
+        .kv("sid", conn_.session_id)
+        .kv("ip", conn_.remote_ip)
+        .kv("from", from.mailbox.to_string())
+        .kv("domain", *check.listed_domain)
+        .kv("dnsbl", *check.listed_by)
+        .kv("dnsbl_answer", check.listed_detail);
+    // RFC 3463 5.7.1: delivery not authorized, message refused; 554 as for
+    // a listed client (RFC 5321 4.2.2 allows 554 at MAIL). The listed name
+    // and the list are named so the sender can find out why.
+    error(
+        554, "5.7.1",
+        "Sender address rejected: " + *check.listed_domain + " blocked using " + *check.listed_by);
+    co_return true;
 }
 
 net::Task<void> Session::cmd_mail(const Command& c) {
@@ -65,6 +108,7 @@ net::Task<void> Session::cmd_mail(const Command& c) {
               "Error: sending rate limit exceeded for " + user_->address + ", try again later");
         co_return;
     }
+    if (co_await sender_domain_listed(*c.path)) co_return;
     envelope_.emplace();
     envelope_->from = *c.path;
     envelope_->params = p;

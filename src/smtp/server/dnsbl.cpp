@@ -68,6 +68,22 @@ std::string_view to_string(Listing listing) {
     return "error";
 }
 
+std::string_view iprev_result(Fcrdns result) {
+    switch (result) {
+        case Fcrdns::pass:
+            return "pass";
+        case Fcrdns::fail:
+            return "fail";
+        case Fcrdns::none:
+            // RFC 8601 2.7.3: no PTR data published is permerror; the
+            // method has no "none".
+            return "permerror";
+        case Fcrdns::temperror:
+            return "temperror";
+    }
+    return "temperror";
+}
+
 std::string_view to_string(Fcrdns result) {
     switch (result) {
         case Fcrdns::pass:
@@ -141,16 +157,16 @@ Fcrdns confirm_forward(const dns::IpAddress& client, const dns::Answer& ptr,
 }
 
 net::Task<ClientCheck> check_client(dns::IpAddress client, std::vector<std::string> zones,
-                                    dns::Resolver& resolver) {
+                                    bool reverse, dns::Resolver& resolver) {
     ClientCheck check;
-    if (zones.empty()) co_return check;
+    if (zones.empty() && !reverse) co_return check;
     const dns::IpAddress ip = plain(client);
 
     // One round trip for every list and the PTR record.
     std::vector<dns::Question> questions;
     for (const std::string& zone : zones)
         questions.push_back({dnsbl_query_name(ip, zone), dns::RecordType::a});
-    questions.push_back({ip.reverse_name(), dns::RecordType::ptr});
+    if (reverse) questions.push_back({ip.reverse_name(), dns::RecordType::ptr});
     net::Task<std::vector<dns::Answer>> first = dns::async_lookup_all(resolver, questions);
     std::vector<dns::Answer> answers = co_await std::move(first);
 
@@ -159,6 +175,7 @@ net::Task<ClientCheck> check_client(dns::IpAddress client, std::vector<std::stri
         if (check.zones.back().listing == Listing::listed && !check.listed_by)
             check.listed_by = zones[i];
     }
+    if (!reverse) co_return check;
 
     // Forward confirmation: the PTR names' addresses of the client's family.
     const dns::Answer& ptr = answers.back();
@@ -172,7 +189,94 @@ net::Task<ClientCheck> check_client(dns::IpAddress client, std::vector<std::stri
             dns::async_lookup_all(resolver, forward_questions);
         forward = co_await std::move(second);
     }
+    check.reverse_checked = true;
     check.fcrdns = confirm_forward(ip, ptr, forward, check.fcrdns_name);
+    co_return check;
+}
+
+std::optional<std::string> domain_query_name(std::string_view domain, std::string_view zone) {
+    // RFC 5782 3: the domain name itself (not reversed) under the zone.
+    std::string name = std::string(domain) + "." + std::string(zone);
+    // RFC 1035 2.3.4: a name that cannot exist cannot be listed; asking a
+    // truncated or hashed name instead would be a different question.
+    if (name.size() > 253) return std::nullopt;
+    return name;
+}
+
+std::vector<std::string> sender_domain_names(std::string_view domain,
+                                             const mailauth::dmarc::PublicSuffixList& psl) {
+    std::vector<std::string> names;
+    // Address literals ("[192.0.2.1]") and malformed names are no domain a
+    // list can hold; Unicode labels become A-labels (RFC 5891), the form the
+    // lists publish.
+    auto normalized = mailauth::dmarc::normalize_domain(domain);
+    if (!normalized) return names;
+    names.push_back(*normalized);
+    // RFC 7489 3.2: the registered domain, which is what lists such as
+    // Spamhaus's DBL mostly hold.
+    std::string org = psl.organizational_domain(*normalized);
+    if (org != *normalized) names.push_back(std::move(org));
+    return names;
+}
+
+net::Task<DomainCheck> check_sender_domain(std::string domain, std::vector<std::string> zones,
+                                           const mailauth::dmarc::PublicSuffixList& psl,
+                                           DomainListCache& cache, dns::Resolver& resolver) {
+    DomainCheck check;
+    if (zones.empty()) co_return check;
+    const std::vector<std::string> names = sender_domain_names(domain, psl);
+
+    // Everything not cached yet, asked at once: one round trip.
+    std::vector<dns::Question> questions;
+    std::vector<std::pair<std::size_t, std::size_t>> slots;  // (name, zone) of each question
+    for (std::size_t n = 0; n < names.size(); ++n) {
+        if (cache.count(names[n])) continue;
+        for (std::size_t z = 0; z < zones.size(); ++z) {
+            auto qname = domain_query_name(names[n], zones[z]);
+            if (!qname) continue;
+            questions.push_back({std::move(*qname), dns::RecordType::a});
+            slots.emplace_back(n, z);
+        }
+    }
+    std::vector<dns::Answer> answers;
+    if (!questions.empty()) {
+        net::Task<std::vector<dns::Answer>> op = dns::async_lookup_all(resolver, questions);
+        answers = co_await std::move(op);
+    }
+
+    std::map<std::string, std::vector<ZoneResult>> fresh;
+    for (std::size_t n = 0; n < names.size(); ++n) {
+        if (cache.count(names[n])) continue;
+        // Zones too long for this name stay "not listed" with no question.
+        std::vector<ZoneResult>& row = fresh[names[n]];
+        for (const std::string& zone : zones)
+            row.push_back(ZoneResult{zone, Listing::not_listed, {}});
+    }
+    for (std::size_t i = 0; i < slots.size() && i < answers.size(); ++i) {
+        auto [n, z] = slots[i];
+        fresh[names[n]][z] = classify_answer(zones[z], answers[i]);
+    }
+    for (auto& [name, row] : fresh) {
+        // A DNS failure is asked again next time rather than remembered.
+        bool failed = false;
+        for (const ZoneResult& r : row)
+            if (r.listing == Listing::error) failed = true;
+        if (!failed) cache[name] = row;
+    }
+
+    for (const std::string& name : names) {
+        auto known = fresh.find(name);
+        const std::vector<ZoneResult>& row =
+            known != fresh.end() ? known->second : cache.find(name)->second;
+        for (const ZoneResult& r : row) {
+            check.results.emplace_back(name, r);
+            if (r.listing == Listing::listed && !check.listed_by) {
+                check.listed_domain = name;
+                check.listed_by = r.zone;
+                check.listed_detail = r.detail;
+            }
+        }
+    }
     co_return check;
 }
 

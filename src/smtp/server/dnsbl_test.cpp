@@ -95,8 +95,9 @@ TEST(Dnsbl, RejectsBadZones) {
 
 TEST(Dnsbl, NoZonesAsksNothing) {
     testing::MemoryResolver dns;
-    ClientCheck check = testing::run_task(check_client(ip("192.0.2.10"), {}, dns));
+    ClientCheck check = testing::run_task(check_client(ip("192.0.2.10"), {}, false, dns));
     EXPECT_TRUE(dns.queries().empty());
+    EXPECT_FALSE(check.reverse_checked);
     EXPECT_FALSE(check.listed_by);
     EXPECT_EQ(check.fcrdns, Fcrdns::none);
 }
@@ -106,8 +107,9 @@ TEST(Dnsbl, ListedByTheFirstListingZoneFailingOpenOnErrors) {
     dns.add_timeout("10.2.0.192.slow.example");
     dns.add_a("10.2.0.192.bl.example", "127.0.0.2");
     dns.add_a("10.2.0.192.other.example", "127.0.0.3");
-    ClientCheck check = testing::run_task(check_client(
-        ip("192.0.2.10"), {"slow.example", "clean.example", "bl.example", "other.example"}, dns));
+    ClientCheck check = testing::run_task(
+        check_client(ip("192.0.2.10"),
+                     {"slow.example", "clean.example", "bl.example", "other.example"}, true, dns));
     ASSERT_EQ(check.zones.size(), 4u);
     EXPECT_EQ(check.zones[0].listing, Listing::error);
     EXPECT_EQ(check.zones[1].listing, Listing::not_listed);
@@ -122,8 +124,8 @@ TEST(Dnsbl, OnlyErrorsMeanNotListed) {
     testing::MemoryResolver dns;
     dns.set_rcode("10.2.0.192.down.example", dns::Rcode::servfail);
     dns.add_a("10.2.0.192.test.example", "127.0.0.1");
-    ClientCheck check =
-        testing::run_task(check_client(ip("192.0.2.10"), {"down.example", "test.example"}, dns));
+    ClientCheck check = testing::run_task(
+        check_client(ip("192.0.2.10"), {"down.example", "test.example"}, true, dns));
     EXPECT_FALSE(check.listed_by);
     EXPECT_EQ(check.zones[0].listing, Listing::error);
     EXPECT_EQ(check.zones[1].listing, Listing::error);
@@ -135,7 +137,8 @@ TEST(Dnsbl, ForwardConfirmedReverseDnsPasses) {
     dns.add_ptr("10.2.0.192.in-addr.arpa", "mx.sender.example");
     dns.add_a("other.example", "198.51.100.1");
     dns.add_a("mx.sender.example", "192.0.2.10");
-    ClientCheck check = testing::run_task(check_client(ip("192.0.2.10"), {"bl.example"}, dns));
+    ClientCheck check =
+        testing::run_task(check_client(ip("192.0.2.10"), {"bl.example"}, true, dns));
     EXPECT_EQ(check.fcrdns, Fcrdns::pass);
     EXPECT_EQ(check.fcrdns_name, "mx.sender.example");
 }
@@ -144,7 +147,8 @@ TEST(Dnsbl, ForwardMismatchFails) {
     testing::MemoryResolver dns;
     dns.add_ptr("10.2.0.192.in-addr.arpa", "liar.example");
     dns.add_a("liar.example", "198.51.100.1");
-    ClientCheck check = testing::run_task(check_client(ip("192.0.2.10"), {"bl.example"}, dns));
+    ClientCheck check =
+        testing::run_task(check_client(ip("192.0.2.10"), {"bl.example"}, true, dns));
     EXPECT_EQ(check.fcrdns, Fcrdns::fail);
     EXPECT_EQ(check.fcrdns_name, "liar.example");
 }
@@ -154,7 +158,7 @@ TEST(Dnsbl, Ipv6ForwardConfirmationUsesAaaa) {
     const auto client = ip("2001:db8::25");
     dns.add_ptr(client.reverse_name(), "mx6.sender.example");
     dns.add_a("mx6.sender.example", "2001:db8::25");
-    ClientCheck check = testing::run_task(check_client(client, {"bl.example"}, dns));
+    ClientCheck check = testing::run_task(check_client(client, {"bl.example"}, true, dns));
     EXPECT_EQ(check.fcrdns, Fcrdns::pass);
     EXPECT_EQ(dns.queries().back().type, dns::RecordType::aaaa);
 }

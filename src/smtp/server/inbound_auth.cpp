@@ -116,12 +116,13 @@ InboundAuthSettings inbound_settings(const config::Config& config, std::int64_t 
     s.enforce = m.dmarc_enforce;
     s.arc = m.arc;
     s.arc_seal = m.arc && m.arc_seal;
+    s.iprev = m.iprev;
     s.now = now;
     return s;
 }
 
 bool any_check(const InboundAuthSettings& s) {
-    return s.spf || s.dkim || s.dmarc || s.arc;
+    return s.spf || s.dkim || s.dmarc || s.arc || s.iprev;
 }
 
 std::string_view to_string(InboundAction action) {
@@ -155,6 +156,11 @@ InboundAction decide_action(const InboundVerdict& v, bool enforce) {
 std::string results_field(const InboundVerdict& v, const InboundIdentity& who,
                           const std::string& authserv_id) {
     mailauth::results::AuthResultsBuilder builder(authserv_id);
+    if (who.fcrdns) {
+        // RFC 8601 2.7.3: first, as the check of the connection itself
+        // (most MTAs write it first too); the PTR name as a comment.
+        builder.add_iprev(iprev_result(*who.fcrdns), who.client_ip, who.fcrdns_name);
+    }
     if (v.spf) {
         // RFC 8601 2.7.2 / RFC 7208 9.1: the identity checked; for the null
         // reverse-path that is the HELO name (RFC 7208 2.4).
@@ -193,6 +199,7 @@ net::Task<InboundVerdict> check_inbound(InboundIdentity who, const std::string& 
                                         InboundAuthSettings settings) {
     InboundVerdict v;
     if (!any_check(settings)) co_return v;
+    if (!settings.iprev) who.fcrdns.reset();
     if (settings.spf) {
         net::Task<spf::SpfVerdict> op = run_spf(who, settings, resolver);
         spf::SpfVerdict verdict = co_await std::move(op);

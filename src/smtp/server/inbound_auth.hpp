@@ -21,6 +21,11 @@
 //     its key lookups asked at once; recorded as arc=none|pass|fail with
 //     header.oldest-pass on a pass (RFC 8617 10.1 registers both). It only
 //     informs: the action never depends on it.
+//   - iprev (RFC 8601 2.7.3): not checked here but at connect (dnsbl.hpp,
+//     forward-confirmed reverse DNS); the session passes the outcome in
+//     InboundIdentity and it is recorded first in the field, as
+//     iprev=pass|fail|temperror|permerror policy.iprev=<client IP>
+//     (<PTR name>). It only informs: the action never depends on it.
 // Disabled checks (config [mailauth]) are skipped and left out of the field.
 //
 // arc_seal_forwarded() (blocking: reads key files; run it on the worker
@@ -57,6 +62,7 @@
 #include "mailauth/dmarc/public_suffix.hpp"
 #include "mailauth/spf/evaluator.hpp"
 #include "net/task.hpp"
+#include "smtp/server/dnsbl.hpp"
 #include "store/store.hpp"
 
 namespace tern::smtp {
@@ -72,6 +78,7 @@ struct InboundAuthSettings {
     bool enforce = true;
     bool arc = true;       // RFC 8617 5.2 validation, arc= recorded
     bool arc_seal = true;  // RFC 8617 5.1 sealing of forwarded copies (needs arc)
+    bool iprev = true;     // RFC 8601 2.7.3 iprev= recorded (checked at connect)
     std::int64_t now = 0;  // Unix seconds, for DKIM t= and x=
     int sample = -1;       // DMARC pct sample in [0, 100); -1: random
 };
@@ -85,6 +92,9 @@ struct InboundIdentity {
     std::string client_ip;
     std::string helo;
     std::string mail_from;  // the reverse-path without <>; "" for <>
+    // Forward-confirmed reverse DNS at connect; unset: not checked.
+    std::optional<Fcrdns> fcrdns = {};
+    std::string fcrdns_name = {};  // the PTR name it concerns, if any
 };
 
 enum class InboundAction { deliver, quarantine, reject };

@@ -222,10 +222,47 @@ TEST_F(InboundAuthTest, DisabledChecksAreSkippedAndLeftOut) {
 
     s.dkim = false;
     s.arc = false;
+    s.iprev = false;
     dns_.clear_queries();
     auto none = check(message_from("bad.example"), "x@bad.example", s);
     EXPECT_TRUE(none.field.empty());
     EXPECT_TRUE(dns_.queries().empty());
+}
+
+// RFC 8601 2.7.3: the connect-time FCrDNS outcome goes first in the field,
+// with the client's address as policy.iprev and the PTR name as a comment;
+// no PTR at all is permerror (iprev has no "none").
+TEST_F(InboundAuthTest, IprevIsRecordedFirst) {
+    InboundIdentity who{kClient, "mta.test", "x@good.example"};
+    who.fcrdns = Fcrdns::pass;
+    who.fcrdns_name = "mta.good.example";
+    auto v =
+        testing::run_task(check_inbound(who, message_from("good.example"), dns_, psl_, settings()));
+    EXPECT_THAT(v.field, HasSubstr("Authentication-Results: mx.tern.test;\r\n"
+                                   "\tiprev=pass policy.iprev=192.0.2.10 (mta.good.example);\r\n"
+                                   "\tspf=pass"));
+
+    who.fcrdns = Fcrdns::none;
+    who.fcrdns_name.clear();
+    auto s = settings();
+    s.spf = s.dkim = s.dmarc = s.arc = false;
+    v = testing::run_task(check_inbound(who, message_from("good.example"), dns_, psl_, s));
+    EXPECT_EQ(
+        v.field,
+        "Authentication-Results: mx.tern.test;\r\n\tiprev=permerror policy.iprev=192.0.2.10\r\n");
+
+    // Off: not written even when the session knows the outcome.
+    s.iprev = false;
+    s.spf = true;
+    v = testing::run_task(check_inbound(who, message_from("good.example"), dns_, psl_, s));
+    EXPECT_THAT(v.field, Not(HasSubstr("iprev")));
+    EXPECT_THAT(v.field, HasSubstr("spf=pass"));
+
+    // Not checked at connect (the session passes no outcome): left out.
+    InboundIdentity unknown{kClient, "mta.test", "x@good.example"};
+    v = testing::run_task(
+        check_inbound(unknown, message_from("good.example"), dns_, psl_, settings()));
+    EXPECT_THAT(v.field, Not(HasSubstr("iprev")));
 }
 
 TEST_F(InboundAuthTest, SettingsComeFromConfig) {
@@ -233,7 +270,10 @@ TEST_F(InboundAuthTest, SettingsComeFromConfig) {
     c.server.hostname = "mx.example.org";
     auto s = inbound_settings(c, kNow);
     EXPECT_EQ(s.authserv_id, "mx.example.org");
-    EXPECT_TRUE(s.spf && s.dkim && s.dmarc && s.enforce && s.arc && s.arc_seal);
+    EXPECT_TRUE(s.spf && s.dkim && s.dmarc && s.enforce && s.arc && s.arc_seal && s.iprev);
+    c.mailauth.iprev = false;
+    EXPECT_FALSE(inbound_settings(c, kNow).iprev);
+    c.mailauth.iprev = true;
     c.mailauth.arc = false;  // sealing needs the validation
     EXPECT_FALSE(inbound_settings(c, kNow).arc_seal);
     c.mailauth.authserv_id = "auth.example.org";

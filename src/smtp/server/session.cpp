@@ -14,21 +14,20 @@ constexpr auto kTarpitStep = std::chrono::milliseconds(500);
 constexpr auto kTarpitMax = std::chrono::milliseconds(5000);
 
 // Port 25, before the greeting: the DNS blocklists of mailauth.dnsbl_zones
-// and forward-confirmed reverse DNS (dnsbl.hpp), one smtp.client log line.
-// Returns the zone listing the client, if any. No zones: no DNS at all.
-net::Task<std::optional<std::string>> screen_client(const net::Connection& conn,
-                                                    const config::Config& c,
-                                                    dns::Resolver& resolver) {
+// and, when mailauth.iprev is on, forward-confirmed reverse DNS (dnsbl.hpp),
+// asked together; one smtp.client log line. Nothing to check: no DNS at all.
+net::Task<ClientCheck> screen_client(const net::Connection& conn, const config::Config& c,
+                                     dns::Resolver& resolver) {
     auto zones = parse_zones(c.mailauth.dnsbl_zones);
     if (!zones) {
         log::warn("smtp.dnsbl_config")
             .kv("sid", conn.session_id)
             .kv("error", zones.error().message);
-        co_return std::nullopt;
+        zones = std::vector<std::string>();
     }
     auto ip = dns::IpAddress::parse(conn.remote_ip);
-    if (zones->empty() || !ip) co_return std::nullopt;
-    net::Task<ClientCheck> op = check_client(*ip, std::move(*zones), resolver);
+    if ((zones->empty() && !c.mailauth.iprev) || !ip) co_return ClientCheck{};
+    net::Task<ClientCheck> op = check_client(*ip, std::move(*zones), c.mailauth.iprev, resolver);
     ClientCheck check = co_await std::move(op);
     for (const ZoneResult& z : check.zones) {
         // Fail open (a list's outage must not stop mail), but say so.
@@ -41,14 +40,13 @@ net::Task<std::optional<std::string>> screen_client(const net::Connection& conn,
     std::string listed_codes;
     for (const ZoneResult& z : check.zones)
         if (check.listed_by && z.zone == *check.listed_by) listed_codes = z.detail;
-    log::info("smtp.client")
-        .kv("sid", conn.session_id)
-        .kv("ip", conn.remote_ip)
-        .kv("fcrdns", to_string(check.fcrdns))
-        .kv("ptr", check.fcrdns_name)
-        .kv("dnsbl", check.listed_by ? *check.listed_by : std::string("none"))
+    auto line = log::info("smtp.client");
+    line.kv("sid", conn.session_id).kv("ip", conn.remote_ip);
+    if (check.reverse_checked)
+        line.kv("fcrdns", to_string(check.fcrdns)).kv("ptr", check.fcrdns_name);
+    line.kv("dnsbl", check.listed_by ? *check.listed_by : std::string("none"))
         .kv("dnsbl_answer", listed_codes);
-    co_return check.listed_by;
+    co_return check;
 }
 }  // namespace
 
@@ -130,9 +128,14 @@ net::Task<bool> Session::greet() {
         if (early.status != net::IoStatus::timeout) co_return false;
     }
     if (!options_.submission) {
-        net::Task<std::optional<std::string>> screen = screen_client(conn_, c, deps_.resolver);
-        std::optional<std::string> listed_by = co_await std::move(screen);
-        if (listed_by) {
+        net::Task<ClientCheck> screen = screen_client(conn_, c, deps_.resolver);
+        ClientCheck check = co_await std::move(screen);
+        // Kept for the Authentication-Results field (RFC 8601 2.7.3 iprev).
+        if (check.reverse_checked) {
+            fcrdns_ = check.fcrdns;
+            fcrdns_name_ = check.fcrdns_name;
+        }
+        if (const std::optional<std::string>& listed_by = check.listed_by) {
             // RFC 5321 3.1: 554 instead of 220; the server then MUST wait for
             // QUIT and SHOULD answer anything else with 503. Waiting (rather
             // than closing) keeps well-behaved clients from retrying at once

@@ -23,6 +23,12 @@
 //  - port 25: a client listed by a mailauth.dnsbl_zones zone (RFC 5782) gets
 //    554 5.7.1 instead of 220, then QUIT gets 221 and anything else 503 5.5.1
 //    (RFC 5321 3.1);
+//  - port 25: a MAIL FROM domain (or its organizational domain) listed by a
+//    mailauth.dnsbl_domain_zones zone (RFC 5782 3) gets 554 5.7.1 "Sender
+//    address rejected: <domain> blocked using <zone>" and no transaction
+//    starts; the null reverse-path is not checked;
+//  - port 25: forward-confirmed reverse DNS at connect (mailauth.iprev),
+//    recorded as iprev= in Authentication-Results (RFC 8601 2.7.3);
 //  - graceful shutdown: 421 4.3.2 when waiting for a command.
 #pragma once
 
@@ -35,6 +41,7 @@
 #include "delivery/router.hpp"
 #include "net/line_reader.hpp"
 #include "smtp/proto/command.hpp"
+#include "smtp/server/dnsbl.hpp"
 #include "smtp/server/smtp_server.hpp"
 
 namespace tern::smtp {
@@ -85,6 +92,7 @@ class Session {
     net::Task<void> cmd_mail(const Command& c);
     net::Task<void> cmd_rcpt(const Command& c);
     net::Task<bool> sender_allowed(const Path& from);
+    net::Task<bool> sender_domain_listed(const Path& from);
     // cmd_data.cpp
     net::Task<void> cmd_data(const Command& c);
     net::Task<void> cmd_bdat(const Command& c);
@@ -116,6 +124,11 @@ class Session {
     bool bdat_failed_ = false;
     std::string bdat_body_;
     unsigned messages_ = 0;
+    // Port 25: the connect-time FCrDNS outcome (unset: not checked) and the
+    // sender domain lists' answers for this session (dnsbl.hpp).
+    std::optional<Fcrdns> fcrdns_;
+    std::string fcrdns_name_;
+    DomainListCache domain_lists_;
 };
 
 }  // namespace tern::smtp
