@@ -178,6 +178,53 @@ class ImapServer(unittest.TestCase):
         self.assertTrue(m.readline().startswith(tag + b" OK"))
         m.logout()
 
+    def test_utf8_accept_names(self):
+        # RFC 6855 3: after ENABLE UTF8=ACCEPT names are UTF-8 both ways;
+        # a session without it sees modified UTF-7. imaplib sends arguments
+        # as given, so the UTF-8 names are quoted here (an atom is 7-bit).
+        # (imaplib's append() after enable wraps "UTF8 (...)" inside the
+        # literal instead of around a literal8, so it is not used here.)
+        m = self.login()
+        self.assertIn("UTF8=ACCEPT", m.capabilities)
+        self.assertEqual(m.enable("UTF8=ACCEPT")[0], "OK")
+        self.assertEqual(m.response("ENABLED"), ("ENABLED", [b"UTF8=ACCEPT"]))
+        name = "Caf\u00e9/\u65e5\u672c"
+        self.assertEqual(m.create('"%s"' % name)[0], "OK")
+        typ, data = m.list('""', '"Caf*"')
+        self.assertIn(('"/" "%s"' % name).encode(), b"\n".join(data))
+        self.assertEqual(m.select('"%s"' % name)[0], "OK")
+        m.logout()
+        other = self.login()
+        typ, data = other.list('""', "Caf*")
+        self.assertIn(b'"/" Caf&AOk-/&ZeVnLA-', b"\n".join(data))
+        self.assertEqual(other.select("Caf&AOk-/&ZeVnLA-")[0], "OK")
+        other.logout()
+
+    def test_binary_literal8_append_and_fetch(self):
+        # RFC 3516: APPEND of a literal8 and FETCH BINARY from an IMAP4rev1
+        # session (imaplib never enables IMAP4rev2).
+        m = self.login()
+        self.assertIn("BINARY", m.capabilities)
+        body = b"A\x00B\xff\r\n"
+        raw = (b"From: alice@example.test\r\nSubject: bin\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: application/octet-stream\r\n"
+               b"Content-Transfer-Encoding: binary\r\n\r\n" + body)
+        tag = m._new_tag()
+        m.send(tag + b" APPEND INBOX ~{%d}\r\n" % len(raw))
+        self.assertTrue(m.readline().startswith(b"+"))
+        m.send(raw + b"\r\n")
+        self.assertTrue(m.readline().startswith(tag + b" OK [APPENDUID"))
+        m.select("INBOX")
+        tag = m._new_tag()
+        m.send(tag + b" FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])\r\n")
+        line = m.readline()
+        self.assertEqual(line, b"* 1 FETCH (BINARY.SIZE[1] %d BINARY[1] ~{%d}\r\n"
+                         % (len(body), len(body)))
+        self.assertEqual(m.read(len(body)), body)
+        self.assertEqual(m.readline(), b")\r\n")
+        self.assertTrue(m.readline().startswith(tag + b" OK"))
+        m.logout()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -16,6 +16,9 @@
 // 5.1.3), or taken as UTF-8 when options.utf8 says the client enabled
 // UTF8=ACCEPT or IMAP4rev2 (RFC 6855 3, RFC 9051 5.1). "INBOX" in any case
 // becomes "INBOX" (RFC 9051 5.1). LIST patterns are decoded the same way.
+// Quoted strings may carry UTF-8 only under options.utf8 (RFC 6855 3
+// uQUOTED-CHAR, RFC 9051 9); otherwise an 8-bit octet in a quoted string is
+// a syntax error (RFC 3501 9) and the client must send a literal.
 //
 // Promises: never throws or asserts. A syntax error is Errc::invalid with a
 // short reason for the BAD reply; tag_of() tells whether a tag could be read
@@ -83,7 +86,7 @@ enum class CommandName {
 std::string_view to_string(CommandName name);
 
 struct ParseOptions {
-    bool utf8 = false;          // UTF8=ACCEPT or IMAP4rev2 enabled: names are UTF-8
+    bool utf8 = false;          // UTF8=ACCEPT or IMAP4rev2 on: names, quoted strings UTF-8
     int max_search_depth = 32;  // nesting of "(", NOT and OR in SEARCH
 };
 

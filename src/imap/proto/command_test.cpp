@@ -80,6 +80,33 @@ TEST(ParseCommand, SelectWithCondstoreAndQresync) {
     EXPECT_TRUE(c.qresync->known_sequence_set);
 }
 
+// RFC 3501 9: a quoted string is 7-bit; RFC 6855 3 (UTF8=ACCEPT) and RFC
+// 9051 9 (IMAP4rev2) let it carry UTF-8, and only valid UTF-8.
+TEST(ParseCommand, QuotedStringsCarryUtf8OnlyWhenEnabled) {
+    const std::string search = "a SEARCH CHARSET UTF-8 SUBJECT \"caf\xc3\xa9\"";
+    auto plain = parse_command(search);
+    ASSERT_FALSE(plain);
+    EXPECT_EQ(plain.error().code, Errc::invalid);
+    EXPECT_NE(plain.error().message.find("8-bit"), std::string::npos) << plain.error().message;
+    // The same text as a literal is fine without UTF-8 mode.
+    EXPECT_TRUE(parse_command("a SEARCH CHARSET UTF-8 SUBJECT {5}\r\ncaf\xc3\xa9"));
+    ParseOptions utf8;
+    utf8.utf8 = true;
+    auto s = args_of<SearchArgs>("a SEARCH SUBJECT \"caf\xc3\xa9 \\\"x\\\"\"", utf8);
+    ASSERT_EQ(s.key.type, SearchKeyType::subject);
+    EXPECT_EQ(s.key.value, "caf\xc3\xa9 \"x\"");
+    auto login = args_of<LoginArgs>("a LOGIN \"j\xc3\xb6rg\" \"p\xe2\x82\xac\"", utf8);
+    EXPECT_EQ(login.user, "j\xc3\xb6rg");
+    EXPECT_EQ(login.password, "p\xe2\x82\xac");
+    EXPECT_FALSE(parse_command("a LOGIN \"j\xc3\xb6rg\" x"));
+    // Not UTF-8: a lone continuation octet, a truncated sequence, an
+    // overlong form, a surrogate.
+    for (const char* bad : {"\x80", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf5\x80\x80\x80"}) {
+        const std::string text = std::string("a SEARCH SUBJECT \"x") + bad + "\"";
+        EXPECT_FALSE(parse_command(text, utf8)) << text;
+    }
+}
+
 TEST(ParseCommand, MailboxNamesAreDecodedToUtf8) {
     EXPECT_EQ(args_of<MailboxArgs>("a CREATE ~peter/mail/&U,BTFw-/&ZeVnLIqe-").mailbox,
               "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
@@ -94,6 +121,12 @@ TEST(ParseCommand, MailboxNamesAreDecodedToUtf8) {
     EXPECT_FALSE(parse_command("a CREATE \"caf\xc3\"", utf8));
     EXPECT_FALSE(parse_command("a CREATE {3}\r\na\tb", utf8));
     EXPECT_FALSE(parse_command("a CREATE {3}\r\na\tb"));
+    // RFC 6855 3: Net-Unicode names: no C1 controls, no U+2028 / U+2029.
+    EXPECT_FALSE(parse_command("a CREATE \"x\xc2\x85y\"", utf8));
+    EXPECT_FALSE(parse_command("a CREATE \"x\xe2\x80\xa8y\"", utf8));
+    EXPECT_FALSE(parse_command("a CREATE {5}\r\nx\xe2\x80\xa9", utf8));
+    EXPECT_EQ(args_of<MailboxArgs>("a CREATE \"\xc2\xa0\xe2\x80\xa7\"", utf8).mailbox,
+              "\xc2\xa0\xe2\x80\xa7");
     auto create = args_of<MailboxArgs>("a CREATE Arc (USE (\\Archive \\Junk))");
     EXPECT_EQ(create.special_use, (std::vector<std::string>{"\\Archive", "\\Junk"}));
     auto rename = args_of<RenameArgs>("a RENAME \"a b\" {3}\r\nc/d");

@@ -1,6 +1,7 @@
 #include "imap/proto/lexer.hpp"
 
 #include "base/strings.hpp"
+#include "imap/proto/mutf7.hpp"
 
 namespace tern::imap {
 
@@ -94,10 +95,16 @@ Result<std::string> Lexer::atom() {
 Result<std::string> Lexer::quoted() {
     ++pos_;  // the opening DQUOTE
     std::string out;
+    bool eight_bit = false;
     while (true) {
         if (at_end()) return bad("Unterminated quoted string");
         const char c = text_[pos_++];
-        if (c == '"') return out;
+        if (c == '"') {
+            // RFC 6855 3: uQUOTED-CHAR adds UTF8-2 / UTF8-3 / UTF8-4 only,
+            // so other 8-bit sequences stay a syntax error.
+            if (eight_bit && !is_valid_utf8(out)) return bad("Quoted string is not valid UTF-8");
+            return out;
+        }
         if (c == '\\') {
             // RFC 9051 9: only quoted-specials may be escaped.
             if (at_end() || (peek() != '"' && peek() != '\\'))
@@ -107,6 +114,12 @@ Result<std::string> Lexer::quoted() {
         }
         // RFC 9051 9: TEXT-CHAR excludes CR and LF; CHAR excludes NUL.
         if (c == '\r' || c == '\n' || c == '\0') return bad("Invalid character in quoted string");
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            // RFC 3501 9: TEXT-CHAR is 7-bit; UTF-8 in a quoted string needs
+            // ENABLE UTF8=ACCEPT (RFC 6855 3) or IMAP4rev2 (RFC 9051 9).
+            if (!utf8_) return bad("8-bit characters in a quoted string need a literal");
+            eight_bit = true;
+        }
         out += c;
     }
 }

@@ -7,7 +7,11 @@
 //   atom     1*ATOM-CHAR (no "(" ")" "{" SP CTL "%" "*" DQUOTE "\" "]")
 //   astring  1*ASTRING-CHAR (atom chars and "]") / string
 //   string   quoted / literal; quoted allows "\\" and "\"" escapes, no CR,
-//            LF or NUL, and UTF-8 (RFC 9051 9 QUOTED-CHAR, RFC 6855 3)
+//            LF or NUL; 8-bit octets only when the lexer was built with
+//            utf8 (the client enabled UTF8=ACCEPT or IMAP4rev2), and then
+//            only as valid UTF-8 (RFC 6855 3 uQUOTED-CHAR, RFC 9051 9
+//            QUOTED-CHAR); otherwise they are a syntax error (RFC 3501 9:
+//            TEXT-CHAR is 7-bit; 8-bit data travels in literals)
 //   literal  "{" number ["+"] "}" CRLF *CHAR8 (no NUL, RFC 9051 4.3)
 //   literal8 "~{" number ["+"] "}" CRLF *OCTET (RFC 3516 4.2, NUL allowed)
 //   number   1*DIGIT up to 4294967295; number64 up to 2^63-1 (RFC 9051 9)
@@ -38,7 +42,8 @@ struct StringToken {
 
 class Lexer {
   public:
-    explicit Lexer(std::string_view text) : text_(text) {}
+    // utf8: quoted strings may carry UTF-8 (RFC 6855 3, RFC 9051 9).
+    explicit Lexer(std::string_view text, bool utf8 = false) : text_(text), utf8_(utf8) {}
 
     bool at_end() const { return pos_ >= text_.size(); }
     char peek() const { return at_end() ? '\0' : text_[pos_]; }
@@ -73,6 +78,7 @@ class Lexer {
 
     std::string_view text_;
     std::size_t pos_ = 0;
+    bool utf8_ = false;
 };
 
 }  // namespace tern::imap

@@ -101,7 +101,7 @@ Result<Command> parse_command(std::string_view raw, const ParseOptions& options)
     auto tag = tag_of(raw);
     if (!tag) return bad(raw.empty() ? "Empty command" : "Invalid tag");
     cmd.tag = std::move(*tag);
-    Lexer lex(raw.substr(cmd.tag.size()));
+    Lexer lex(raw.substr(cmd.tag.size()), options.utf8);
     if (auto st = lex.sp(); !st) return bad("Missing command");
     auto name = lex.atom();
     if (!name) return bad("Missing command name");
@@ -140,10 +140,18 @@ Result<std::string> decode_mailbox(const std::string& raw, const ParseOptions& o
     if (options.utf8) {
         // RFC 6855 3: after ENABLE UTF8=ACCEPT names are sent as UTF-8.
         if (!is_valid_utf8(raw)) return bad("Mailbox name is not valid UTF-8");
-        // RFC 6855 3: names must be Net-Unicode (RFC 5198 2): no controls.
-        for (char c : raw) {
-            const auto u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u == 0x7f) return bad("Control character in mailbox name");
+        // RFC 6855 3: names must be Net-Unicode (RFC 5198 2) without
+        // controls (U+0000-U+001F, U+007F, U+0080-U+009F) and without the
+        // line and paragraph separators U+2028 and U+2029.
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            const auto u = static_cast<unsigned char>(raw[i]);
+            const auto next = [&](std::size_t k) {
+                return i + k < raw.size() ? static_cast<unsigned char>(raw[i + k]) : 0;
+            };
+            if (u < 0x20 || u == 0x7f || (u == 0xc2 && next(1) < 0xa0))
+                return bad("Control character in mailbox name");
+            if (u == 0xe2 && next(1) == 0x80 && (next(2) == 0xa8 || next(2) == 0xa9))
+                return bad("Line or paragraph separator in mailbox name");
         }
         name = raw;
     } else {

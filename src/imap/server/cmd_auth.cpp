@@ -31,7 +31,7 @@ std::string Session::capabilities() const {
         " LITERAL+ ENABLE ID IDLE UIDPLUS MOVE UNSELECT CHILDREN NAMESPACE SPECIAL-USE "
         "LIST-EXTENDED LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN "
         "QUOTA QUOTA=RES-STORAGE SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT "
-        "THREAD=REFERENCES";
+        "THREAD=REFERENCES UTF8=ACCEPT BINARY";
     // RFC 4978 3: COMPRESS is for authenticated sessions (a client learns of
     // it with the post-login CAPABILITY), and is gone once compression is on.
     if (state_ != State::not_authenticated && !deflate_) caps += " COMPRESS=DEFLATE";
@@ -222,7 +222,7 @@ net::Task<void> Session::cmd_id(const Command& c) {
 net::Task<void> Session::cmd_enable(const Command& c) {
     const auto& args = std::get<EnableArgs>(c.args);
     // RFC 5161 3.1: ENABLED lists what this command enabled; unknown names
-    // and extensions already on are left out. UTF8=ACCEPT is not offered.
+    // and extensions already on are left out.
     std::string line = "ENABLED";
     for (const auto& name : args.capabilities) {
         if (name == "CONDSTORE" && !condstore_) {
@@ -236,6 +236,9 @@ net::Task<void> Session::cmd_enable(const Command& c) {
         } else if (name == "IMAP4REV2" && !rev2_) {
             rev2_ = true;  // RFC 9051 6.3.1
             line += " IMAP4rev2";
+        } else if (name == "UTF8=ACCEPT" && !utf8_accept_) {
+            utf8_accept_ = true;  // RFC 6855 3
+            line += " UTF8=ACCEPT";
         }
     }
     reply(untagged(line));

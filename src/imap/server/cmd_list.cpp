@@ -66,7 +66,7 @@ net::Task<void> Session::cmd_list(const Command& c) {
         std::string line = verb;
         line += flag_list(attrs);
         line += " \"/\" ";
-        append_mailbox(line, name, rev2_);
+        append_mailbox(line, name, utf8_names());
         reply(untagged(line));
         if (args.return_status && e.box) status_for.emplace_back(name, e.box);
     };
@@ -97,7 +97,7 @@ net::Task<void> Session::cmd_list(const Command& c) {
                 auto items = status_items(*status_for[i].second, *args.return_status);
                 if (!items) continue;
                 std::string line = "STATUS ";
-                append_mailbox(line, status_for[i].first, rev2_);
+                append_mailbox(line, status_for[i].first, utf8_names());
                 lines[i] = untagged(line + " (" + *items + ")");
             }
         };

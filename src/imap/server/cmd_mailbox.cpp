@@ -254,7 +254,7 @@ net::Task<void> Session::cmd_status(const Command& c) {
         co_return;
     }
     std::string line = "STATUS ";
-    append_mailbox(line, args.mailbox, rev2_);
+    append_mailbox(line, args.mailbox, utf8_names());
     reply(untagged(line + " (" + *items + ")"));
     ok(c, "STATUS completed");
 }

@@ -48,7 +48,7 @@ net::Task<void> Session::cmd_getquotaroot(const Command& c) {
     }
     // RFC 9208 4.2.2: QUOTAROOT mailbox *(SP root), then a QUOTA per root.
     std::string line = "QUOTAROOT ";
-    append_mailbox(line, args.mailbox, rev2_);
+    append_mailbox(line, args.mailbox, utf8_names());
     if (account->quota_bytes > 0) {
         line += ' ';
         append_string(line, kRoot);

@@ -170,9 +170,10 @@ net::Task<void> Session::run() {
             continue;
         }
         const auto& raw = std::get<RawCommand>(ri);
-        // RFC 9051 5.1 / RFC 6855 3: after ENABLE IMAP4rev2 names are UTF-8.
+        // RFC 9051 5.1 / RFC 6855 3: after ENABLE IMAP4rev2 or UTF8=ACCEPT
+        // names and quoted strings are UTF-8.
         ParseOptions parse_options;
-        parse_options.utf8 = rev2_;
+        parse_options.utf8 = utf8_names();
         auto cmd = parse_command(raw.text, parse_options);
         if (!cmd) {
             ++errors_;
@@ -188,6 +189,8 @@ net::Task<void> Session::run() {
                 bad(*cmd, std::string(to_string(cmd->name)) + " is not supported");
             } else if (!(spec->states & mask)) {
                 bad(*cmd, std::string(to_string(cmd->name)) + " is not valid in this state");
+            } else if (auto why = utf8_refusal(*cmd)) {
+                bad(*cmd, *why);
             } else {
                 const std::size_t before = out_.size();
                 co_await (this->*(spec->handler))(*cmd);

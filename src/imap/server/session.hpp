@@ -16,9 +16,9 @@
 // UIDPLUS MOVE UNSELECT CHILDREN NAMESPACE SPECIAL-USE LIST-EXTENDED
 // LIST-STATUS STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN QUOTA
 // QUOTA=RES-STORAGE SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT
-// THREAD=REFERENCES APPENDLIMIT=<max literal>, STARTTLS and LOGINDISABLED
-// before TLS, AUTH=PLAIN AUTH=LOGIN; COMPRESS=DEFLATE once authenticated
-// and until compression is on (RFC 4978).
+// THREAD=REFERENCES UTF8=ACCEPT BINARY APPENDLIMIT=<max literal>, STARTTLS
+// and LOGINDISABLED before TLS, AUTH=PLAIN AUTH=LOGIN; COMPRESS=DEFLATE once
+// authenticated and until compression is on (RFC 4978).
 //
 // COMPRESS DEFLATE (RFC 4978, cmd_compress.cpp): after the tagged OK the
 // session talks through a net::DeflateStream over its stream (over TLS when
@@ -38,7 +38,21 @@
 //  - QRESYNC (RFC 7162 3.2): by ENABLE only; implies CONDSTORE; expunges are
 //    reported as VANISHED, SELECT (QRESYNC ...) and UID FETCH (VANISHED) work;
 //  - IMAP4rev2 (RFC 9051): by ENABLE; SEARCH answers ESEARCH, SELECT sends no
-//    RECENT and no UNSEEN but a LIST of the mailbox, names are UTF-8.
+//    RECENT and no UNSEEN but a LIST of the mailbox, names are UTF-8;
+//  - UTF8=ACCEPT (RFC 6855, utf8_accept.cpp): by ENABLE; mailbox names are
+//    UTF-8 both ways (not modified UTF-7), quoted strings may carry UTF-8,
+//    APPEND takes UTF8 (~{n}...); SEARCH with a CHARSET, and SORT or THREAD
+//    with a charset other than UTF-8, get BAD (RFC 6855 3 and erratum
+//    4029). Before it, UTF8 APPEND gets BAD (RFC 6855 4) and an 8-bit
+//    quoted string BAD (the parser's rule).
+// Messages whose headers carry raw UTF-8 (RFC 6532) are shown to every
+// client as stored: ENVELOPE and BODYSTRUCTURE strings with 8-bit octets go
+// out as literals, never as quoted strings (mime/imap_string.hpp), which is
+// what RFC 6855 5 requires for clients that did not enable UTF8=ACCEPT; no
+// downgrade (RFC 6857) is made.
+// BINARY (RFC 3516) is the same for both revisions: FETCH BINARY[part],
+// BINARY.PEEK, BINARY.SIZE answer with literal8 (or NO [UNKNOWN-CTE] for an
+// encoding that cannot be undone, RFC 3516 4.3), and APPEND takes literal8.
 // SEARCHRES (RFC 5182): "$" is kept as UIDs, so expunges and renumbering
 // never make it point at other messages; it is emptied by SELECT, EXAMINE,
 // CLOSE, UNSELECT and by a SEARCH ... RETURN (SAVE) that fails.
@@ -58,8 +72,7 @@
 // Not yet: the full-text index
 // (BODY/TEXT/header SEARCH keys scan the raw bytes; SORT and THREAD read
 // each matching message's header, not a cache),
-// MULTIAPPEND atomicity, UTF8=ACCEPT (refused with BAD "not supported" or,
-// for ENABLE, not enabled).
+// MULTIAPPEND atomicity.
 #pragma once
 
 #include <atomic>
@@ -155,6 +168,11 @@ class Session {
     net::Task<void> cmd_authenticate(const Command& c);
     net::Task<void> cmd_id(const Command& c);
     net::Task<void> cmd_enable(const Command& c);
+    // utf8_accept.cpp: names and quoted strings are UTF-8 (RFC 6855 3, RFC
+    // 9051 5.1); and why RFC 6855 refuses `c` in this session (the BAD
+    // text), or nothing.
+    bool utf8_names() const { return rev2_ || utf8_accept_; }
+    std::optional<std::string> utf8_refusal(const Command& c) const;
     net::Task<void> login(const Command& c, std::string user, std::string password,
                           std::string mechanism);
     // cmd_mailbox.cpp
@@ -234,6 +252,7 @@ class Session {
     bool condstore_ = false;                 // RFC 7162 3.1
     bool qresync_ = false;                   // RFC 7162 3.2
     bool rev2_ = false;                      // RFC 9051, by ENABLE IMAP4rev2
+    bool utf8_accept_ = false;               // RFC 6855 3, by ENABLE UTF8=ACCEPT
     std::vector<std::uint32_t> saved_uids_;  // RFC 5182 "$", ascending UIDs
     std::string current_command_;            // for logs
 };
