@@ -75,7 +75,7 @@ int serve(const config::Config& initial) {
     std::size_t files = net::raise_file_limit();
     config::ConfigHolder config(std::make_shared<const config::Config>(initial));
 
-    auto store = cli::open_store(initial);
+    auto store = cli::open_store(initial, true);
     if (!store) return fatal("cannot open the store: " + store.error().message);
     auto demo = cli::dev_first_start(initial, **store);
     if (!demo) return fatal("dev set-up failed: " + demo.error().message);

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "imap/server/message_view.hpp"
+
 namespace tern::cli {
 
 namespace {
@@ -28,7 +30,7 @@ accounts::Argon2Params argon2_params(const config::Config& config) {
     return p;
 }
 
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
+Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool server) {
     if (auto s = make_directory(config.server.data_dir); !s) return s.failure();
     std::string path = config.store_path();
     if (auto s = make_directory(std::filesystem::path(path).parent_path()); !s) {
@@ -38,6 +40,10 @@ Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
     options.path = path;
     options.group_commit_max_batch = config.store.group_commit_max_batch;
     options.create_if_missing = true;
+    // IMAP's views and the full-text index text (imap/server/message_view.hpp);
+    // only the server keeps the index current in the background.
+    options.derivers = imap::store_derivers();
+    options.index_in_background = server;
     return store::open_sqlite(options);
 }
 

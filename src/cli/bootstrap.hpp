@@ -26,7 +26,9 @@ namespace tern::cli {
 
 inline constexpr std::string_view kDemoAddress = "demo@tern.test";
 
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config);
+// `server`: this process keeps the full-text index current (tern serve);
+// admin commands leave that to the server.
+Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool server = false);
 
 Result<std::optional<std::string>> dev_first_start(const config::Config& config,
                                                    store::Store& store);

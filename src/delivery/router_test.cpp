@@ -10,7 +10,9 @@ namespace {
 class RouterTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = store::open_sqlite({dir.file("t.db")});
+        store::SqliteOptions options;
+        options.path = dir.file("t.db");
+        auto s = store::open_sqlite(options);
         ASSERT_TRUE(s.ok()) << s.error().message;
         store = std::move(*s);
         ASSERT_TRUE(store->add_domain("example.org").ok());

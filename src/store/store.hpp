@@ -161,6 +161,34 @@ struct Appended {
 
 enum class FlagOp { add, remove, replace };
 
+// ---- what the store derives from message bytes (schema 5) ------------------------------------
+
+// Protocol code decides what is worth keeping per message; the store only
+// calls these functions and keeps their results with the bytes.
+//  - view: an opaque string computed once when the bytes are stored (IMAP
+//    keeps its header block, ENVELOPE and BODYSTRUCTURE there), so reading
+//    a message's structure never reparses it. Called on the appending
+//    thread, outside the writer, so delivery pays it in parallel.
+//  - text: the decoded header and body text for the full-text index
+//    (SQLite FTS5, trigram tokens). Called by a background indexer after
+//    the append is durable: the `250` of a delivery never waits for it.
+struct IndexText {
+    std::string header;  // header fields as "Name: value" lines, decoded
+    std::string body;    // the text of the body parts, decoded to UTF-8
+};
+struct Derivers {
+    std::function<std::string(std::string_view raw)> view;
+    std::function<IndexText(std::string_view raw)> text;
+};
+
+enum class TextScope { body, all };  // SEARCH BODY, SEARCH TEXT (RFC 9051 6.4.4)
+
+// The result of a full-text search in one mailbox.
+struct TextMatches {
+    std::vector<uint32_t> uids;       // ascending: indexed messages containing the needle
+    std::vector<uint32_t> unindexed;  // ascending: not indexed yet; the caller looks itself
+};
+
 class MessageStore {
   public:
     virtual ~MessageStore() = default;
@@ -197,6 +225,23 @@ class MessageStore {
     // Removes the listed UIDs; returns those really removed.
     virtual Result<std::vector<uint32_t>> expunge(MailboxId mailbox,
                                                   const std::vector<uint32_t>& uids) = 0;
+
+    // The view Derivers::view made of the blob's bytes; not_found when the
+    // blob has none (stored without a view function, or before schema 5).
+    virtual Result<std::string> read_view(BlobId blob) = 0;
+    // The views of several blobs in one read, in the order asked; an empty
+    // string for a blob without one (or gone).
+    virtual Result<std::vector<std::string>> read_views(const std::vector<BlobId>& blobs) = 0;
+    // Messages of `mailbox` whose indexed text contains `needle`
+    // case-insensitively (Unicode simple case folding; for needles of fewer
+    // than three characters, ASCII letters only fold). Messages not indexed
+    // yet are listed apart, for the caller to look at itself.
+    virtual Result<TextMatches> search_text(MailboxId mailbox, TextScope scope,
+                                            std::string_view needle) = 0;
+    // Indexes every message not indexed yet, now (tests, `tern store check`);
+    // the background indexer does the same continuously. Without a text
+    // function it does nothing.
+    virtual Status index_pending() = 0;
 };
 
 // ---- change notification ---------------------------------------------------------
@@ -386,6 +431,12 @@ struct SqliteOptions {
     std::string path;  // database file; its directory must exist
     unsigned group_commit_max_batch = 256;
     bool create_if_missing = true;
+    // Optional. With derivers.view, appends keep a view and views missing
+    // from older messages are made when the store opens; with
+    // derivers.text, a background thread keeps the full-text index current
+    // (when index_in_background; short-lived tools leave it to the server).
+    Derivers derivers;
+    bool index_in_background = true;
 };
 
 // Opens (and creates or migrates) the SQLite store.

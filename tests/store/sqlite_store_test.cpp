@@ -14,9 +14,10 @@
 namespace tern::store::testing {
 namespace {
 
-std::unique_ptr<Store> open_at(const std::string& dir) {
+std::unique_ptr<Store> open_at(const std::string& dir, bool derive = true) {
     SqliteOptions options;
     options.path = dir + "/store.db";
+    if (derive) options.derivers = test_derivers();
     auto store = open_sqlite(options);
     if (!store.ok()) {
         ADD_FAILURE() << "open_sqlite: " << store.error().message;
@@ -25,13 +26,16 @@ std::unique_ptr<Store> open_at(const std::string& dir) {
     return std::move(*store);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, ::testing::Values(Backend{"sqlite", open_at}),
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,
+                         ::testing::Values(Backend{
+                             "sqlite", [](const std::string& dir) { return open_at(dir); }}),
                          backend_name);
 
 class SqliteStoreTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        store_ = open_at(dir_.path().string());
+        // No derivers: the writer's counters then count only the test's jobs.
+        store_ = open_at(dir_.path().string(), false);
         ASSERT_NE(store_, nullptr);
         ASSERT_TRUE(store_->add_domain("example.org").ok());
         auto account = store_->add_account("a@example.org", "h", 0);
@@ -111,7 +115,7 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalModeWithASchemaVersion) {
         return out;
     };
     EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(one("SELECT max(version) FROM schema_version"), "4");
+    EXPECT_EQ(one("SELECT max(version) FROM schema_version"), "5");
     sqlite3_close(db);
 }
 
@@ -140,6 +144,7 @@ TEST_F(SqliteStoreTest, MigrationFromVersion2ComputesCrlfSizes) {
     ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "ALTER TABLE messages DROP COLUMN crlf_size; DROP TABLE dmarc_rows;"
+                           "DROP TABLE derived; DROP TABLE blob_text;"
                            "UPDATE schema_version SET version=2",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
@@ -153,6 +158,50 @@ TEST_F(SqliteStoreTest, MigrationFromVersion2ComputesCrlfSizes) {
     ASSERT_EQ(list->size(), 1u);
     EXPECT_EQ(list->front().size, m.raw.size());
     EXPECT_EQ(list->front().crlf_size, m.raw.size() + 3);
+}
+
+// Messages stored without derivers (or before schema 5) get their view and
+// index text once a store with derivers opens; freed blobs leave blob_text.
+TEST_F(SqliteStoreTest, DerivedDataIsMadeForOlderMessagesAndFreedWithThem) {
+    std::vector<uint32_t> uids;
+    for (int i = 0; i < 5; ++i) {
+        NewMessage m;
+        m.raw = "Subject: old " + std::to_string(i) + "\r\n\r\nneedle in body\r\n";
+        m.targets.push_back({inbox_, {}});
+        auto appended = store_->append(m);
+        ASSERT_TRUE(appended.ok());
+        uids.push_back(appended->front().uid);
+    }
+    auto before = store_->search_text(inbox_, TextScope::body, "needle");
+    ASSERT_TRUE(before.ok());
+    EXPECT_TRUE(before->uids.empty());
+    EXPECT_EQ(before->unindexed, uids);
+    const BlobId blob = store_->get_message(inbox_, uids[0])->blob;
+    EXPECT_EQ(store_->read_view(blob).error().code, Errc::not_found);
+    store_->close();
+    store_ = open_at(dir_.path().string(), true);
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(store_->index_pending().ok());
+    auto after = store_->search_text(inbox_, TextScope::body, "needle");
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->uids, uids);
+    EXPECT_TRUE(after->unindexed.empty());
+    EXPECT_TRUE(store_->read_view(blob).value().starts_with("V"));
+
+    ASSERT_TRUE(store_->expunge(inbox_, uids).ok());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT (SELECT count(*) FROM blob_text) + "
+                                 "(SELECT count(*) FROM derived)",
+                                 -1, &stmt, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    EXPECT_TRUE(store_->check().value().empty());
 }
 
 TEST_F(SqliteStoreTest, MissingFileWithoutCreateIsNotFound) {

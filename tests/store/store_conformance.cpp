@@ -66,6 +66,19 @@ std::vector<uint32_t> StoreConformance::uids_of(MailboxId mailbox) {
     return out;
 }
 
+Derivers test_derivers() {
+    Derivers d;
+    d.view = [](std::string_view raw) { return "V" + std::to_string(raw.size()); };
+    d.text = [](std::string_view raw) {
+        const auto end = raw.find("\r\n\r\n");
+        IndexText t;
+        t.header = std::string(raw.substr(0, end));
+        if (end != std::string_view::npos) t.body = std::string(raw.substr(end + 4));
+        return t;
+    };
+    return d;
+}
+
 std::string sample_message(const std::string& tag, size_t extra) {
     std::string raw = "From: a@example.org\r\nSubject: " + tag + "\r\n\r\nbody " + tag + "\r\n";
     raw.append(extra, 'x');

@@ -57,6 +57,11 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
     std::unique_ptr<Store> store_;
 };
 
+// Simple derivers for the suite: the view is "V<size>", the header text is
+// everything before the blank line and the body text what follows it.
+// Backends open their store with these so the derived-data tests can run.
+Derivers test_derivers();
+
 // A message body with a header and `tag` in it, `extra` bytes long at least.
 std::string sample_message(const std::string& tag, size_t extra = 0);
 

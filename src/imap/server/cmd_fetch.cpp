@@ -11,6 +11,7 @@
 namespace tern::imap {
 namespace {
 constexpr std::size_t kFlushAt = 256u << 10;
+constexpr std::size_t kBatch = 64;
 }  // namespace
 
 net::Task<void> Session::cmd_fetch(const Command& c) {
@@ -90,37 +91,75 @@ net::Task<void> Session::cmd_fetch(const Command& c) {
         }
     }
 
-    const bool raw_needed = needs_raw(items);
-    for (auto seq : seqs) {
-        const store::Message m = map_.at(seq);
-        Result<std::string> data = fail(Errc::internal, "not run");
-        if (raw_needed) {
+    // Messages are rendered in batches, one worker job each, so a FETCH of
+    // many small messages pays one thread hop per batch instead of one per
+    // message; a batch ends at kBatch messages or kFlushAt bytes of output.
+    const bool store_needed = needs_store(items);
+    std::size_t next = 0;
+    bool expunge_issued = false;
+    while (next < seqs.size()) {
+        const std::size_t first = next;
+        std::vector<store::Message> batch;
+        for (; next < seqs.size() && batch.size() < kBatch; ++next)
+            batch.push_back(map_.at(seqs[next]));
+        std::vector<Result<std::string>> rendered;
+        std::vector<bool> expunged;
+        if (store_needed) {
+            std::size_t done = 0;
+            const bool wants_view = any_view_item(items);
             std::function<void()> job = [&] {
-                auto raw = deps_.store.read_blob(m.blob);
-                if (!raw) {
-                    data = raw.failure();
-                    return;
+                // One read for the whole batch's views (message_view.hpp).
+                std::vector<std::string> views;
+                if (wants_view) {
+                    std::vector<store::BlobId> blobs;
+                    for (const auto& m : batch)
+                        blobs.push_back(m.blob);
+                    auto read = deps_.store.read_views(blobs);
+                    if (read) views = std::move(*read);
                 }
-                data = render_fetch(items, m, &*raw);
+                std::size_t bytes = 0;
+                for (; done < batch.size() && bytes < kFlushAt; ++done) {
+                    MessageSource source =
+                        views.empty() ? MessageSource(deps_.store, batch[done].blob)
+                                      : MessageSource(deps_.store, batch[done].blob, views[done]);
+                    rendered.push_back(render_fetch(items, batch[done], &source));
+                    expunged.push_back(source.gone());
+                    if (rendered.back()) bytes += rendered.back()->size();
+                }
             };
             co_await run_job(job);
+            next -= batch.size() - done;  // the rest goes into the next batch
         } else {
-            data = render_fetch(items, m, nullptr);
+            for (const auto& m : batch)
+                rendered.push_back(render_fetch(items, m, nullptr));
+            expunged.assign(rendered.size(), false);
         }
-        if (!data) {
-            if (data.error().code == Errc::invalid) {
-                // RFC 3516 4.3: the part's encoding cannot be undone.
-                no(c, data.error().message, ResponseCode{"UNKNOWN-CTE", ""});
+        for (std::size_t i = 0; i < rendered.size(); ++i) {
+            auto& data = rendered[i];
+            if (!data && expunged[i]) {
+                expunge_issued = true;  // RFC 2180 4.1.2: no data, NO at the end
+                continue;
+            }
+            if (!data) {
+                if (data.error().code == Errc::invalid) {
+                    // RFC 3516 4.3: the part's encoding cannot be undone.
+                    no(c, data.error().message, ResponseCode{"UNKNOWN-CTE", ""});
+                    co_return;
+                }
+                store_failed(c, data.error());
                 co_return;
             }
-            store_failed(c, data.error());
-            co_return;
+            reply("* " + std::to_string(seqs[first + i]) + " FETCH (" + *data + ")\r\n");
         }
-        reply("* " + std::to_string(seq) + " FETCH (" + *data + ")\r\n");
         if (out_.size() >= kFlushAt && !co_await flush()) {
             state_ = State::logout;
             co_return;
         }
+    }
+    if (expunge_issued) {
+        // RFC 5530 3: the client should NOOP to learn of the EXPUNGE.
+        no(c, "some of the requested messages no longer exist", ResponseCode{"EXPUNGEISSUED", ""});
+        co_return;
     }
     ok(c, c.uid ? "UID FETCH completed" : "FETCH completed");
 }

@@ -72,7 +72,7 @@ net::Task<void> Session::cmd_search(const Command& c) {
     const bool modseq_key = uses_modseq(args.key);
     if (modseq_key) condstore_ = true;  // RFC 7162 3.1: SEARCH MODSEQ enables CONDSTORE
     std::vector<std::uint32_t> hit_seqs;
-    MatchSink sink = [&](std::uint32_t seq, const store::Message&, const RawBytes&) {
+    MatchSink sink = [&](std::uint32_t seq, const store::Message&, const HeaderBytes&) {
         hit_seqs.push_back(seq);
     };
     const Status st = co_await scan_matches(args.key, sink);

@@ -1,6 +1,6 @@
 // SORT, THREAD and their UID forms (RFC 5256 3, 4), with SORT=DISPLAY
 // (RFC 5957) and ESORT (RFC 5267). The messages are chosen with the SEARCH
-// machinery (search_eval.hpp, scan_matches()); the keys come from
+// machinery (search_scan.cpp, scan_matches()); the keys come from
 // sort_keys.hpp and the threading from thread.hpp. Answers:
 //  - "* SORT n n ..." in the requested order (RFC 5256 3), with
 //    "(MODSEQ m)" after a MODSEQ key (RFC 7162 3.1.5);
@@ -11,7 +11,6 @@
 //    other algorithm is BAD.
 // CHARSET: US-ASCII and UTF-8; others NO [BADCHARSET (US-ASCII UTF-8)].
 #include <algorithm>
-#include <ctime>
 
 #include "base/strings.hpp"
 #include "imap/server/search_eval.hpp"
@@ -57,55 +56,6 @@ std::string ordered_set_text(const std::vector<std::uint32_t>& numbers) {
 
 }  // namespace
 
-net::Task<Status> Session::scan_matches(const SearchKey& key, const MatchSink& matched) {
-    Status st;
-    const std::uint32_t max_seq = map_.size();
-    const std::uint32_t max_uid = map_.empty() ? 0 : map_.at(map_.size()).uid;
-    const std::vector<std::uint32_t> saved = saved_uids_;
-    const std::int64_t now = std::time(nullptr);
-    std::function<void()> job = [&] {
-        for (std::uint32_t seq = 1; seq <= max_seq; ++seq) {
-            if (map_.vanished(seq)) continue;
-            const store::Message& m = map_.at(seq);
-            std::optional<std::string> raw;
-            bool raw_failed = false;
-            SearchContext ctx;
-            ctx.seq = seq;
-            ctx.max_seq = max_seq;
-            ctx.max_uid = max_uid;
-            ctx.now = now;
-            ctx.saved = &saved;
-            ctx.raw = [&]() -> const std::string* {
-                if (!raw && !raw_failed) {
-                    auto r = deps_.store.read_blob(m.blob);
-                    if (r)
-                        raw = std::move(*r);
-                    else
-                        raw_failed = true;
-                }
-                return raw ? &*raw : nullptr;
-            };
-            auto r = search_matches(key, m, ctx);
-            if (!r) {
-                st = r.failure();
-                return;
-            }
-            if (*r) matched(seq, m, ctx.raw);
-        }
-    };
-    co_await run_job(job);
-    co_return st;
-}
-
-void Session::scan_failed(const Command& c, const Error& e) {
-    if (e.code == Errc::denied)
-        no(c, e.message, ResponseCode{"CANNOT", ""});
-    else if (e.code == Errc::invalid)
-        bad(c, e.message);
-    else
-        store_failed(c, e);
-}
-
 net::Task<void> Session::cmd_sort(const Command& c) {
     const auto& args = std::get<SortArgs>(c.args);
     // RFC 5267 3.1: "RETURN ()" means RETURN (ALL).
@@ -120,9 +70,10 @@ net::Task<void> Session::cmd_sort(const Command& c) {
     const bool modseq_key = uses_modseq(args.key);
     if (modseq_key) condstore_ = true;  // RFC 7162 3.1
     std::vector<SortFacts> facts;
-    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const RawBytes& bytes) {
-        const std::string* raw = bytes();
-        facts.push_back(sort_facts(seq, m, raw ? std::string_view(*raw) : std::string_view()));
+    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const HeaderBytes& bytes) {
+        const std::string* header = bytes();
+        facts.push_back(
+            sort_facts(seq, m, header ? std::string_view(*header) : std::string_view()));
     };
     const Status st = co_await scan_matches(args.key, sink);
     if (!st) {
@@ -196,17 +147,18 @@ net::Task<void> Session::cmd_thread(const Command& c) {
     }
     if (uses_modseq(args.key)) condstore_ = true;  // RFC 7162 3.1
     std::vector<ThreadMessage> messages;
-    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const RawBytes& bytes) {
-        const std::string* raw = bytes();
-        const SortFacts f = sort_facts(seq, m, raw ? std::string_view(*raw) : std::string_view());
+    MatchSink sink = [&](std::uint32_t seq, const store::Message& m, const HeaderBytes& bytes) {
+        const std::string* header = bytes();
+        const SortFacts f =
+            sort_facts(seq, m, header ? std::string_view(*header) : std::string_view());
         ThreadMessage t;
         t.number = c.uid ? m.uid : seq;
         t.seq = seq;
         t.sent = f.sent;
         t.subject = f.subject;
         t.reply_or_forward = f.reply_or_forward;
-        if (references && raw) {
-            const auto block = mime::parse_header(*raw, 0, raw->size());
+        if (references && header) {
+            const auto block = mime::parse_header(*header, 0, header->size());
             const auto value = [&](std::string_view name) {
                 const mime::HeaderField* field = mime::find_field(block.fields, name);
                 return field ? field->value : std::string_view();

@@ -11,7 +11,7 @@
 namespace tern::imap {
 namespace {
 
-bool item_needs_raw(FetchAttr a) {
+bool item_needs_store(FetchAttr a) {
     switch (a) {
         case FetchAttr::flags:
         case FetchAttr::uid:
@@ -60,11 +60,60 @@ std::string_view apply_partial(std::string_view data, const std::optional<Partia
     return data.substr(p->offset, p->length);
 }
 
+// A header section of the top-level message, which the view's header
+// block can answer (RFC 9051 6.4.5 HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT).
+bool top_header_section(const FetchItem& item) {
+    if (item.attr == FetchAttr::rfc822_header) return true;
+    if (item.attr != FetchAttr::body_section || !item.section.part.empty()) return false;
+    return item.section.text == SectionText::header ||
+           item.section.text == SectionText::header_fields ||
+           item.section.text == SectionText::header_fields_not;
+}
+
 }  // namespace
 
-bool needs_raw(const std::vector<FetchItem>& items) {
+const MessageView* MessageSource::view() {
+    if (!view_read_) {
+        view_read_ = true;
+        if (store_) {
+            auto encoded = store_->read_view(blob_);
+            if (encoded) view_ = decode_view(*encoded);
+        }
+    }
+    return view_ ? &*view_ : nullptr;
+}
+
+Result<const std::string*> MessageSource::raw() {
+    if (!raw_) {
+        if (!store_) return fail(Errc::io, "message unreadable");
+        auto bytes = store_->read_blob(blob_);
+        if (!bytes) {
+            gone_ = bytes.error().code == Errc::not_found;
+            return bytes.failure();
+        }
+        raw_ = std::move(*bytes);
+    }
+    return &*raw_;
+}
+
+Result<std::string_view> MessageSource::header() {
+    if (const MessageView* v = view(); v && v->header_cached) return std::string_view(v->header);
+    auto bytes = raw();
+    if (!bytes) return bytes.failure();
+    return std::string_view(**bytes).substr(0, header_length(**bytes));
+}
+
+bool any_view_item(const std::vector<FetchItem>& items) {
     for (const auto& i : items)
-        if (item_needs_raw(i.attr)) return true;
+        if (i.attr == FetchAttr::envelope || i.attr == FetchAttr::body ||
+            i.attr == FetchAttr::bodystructure || top_header_section(i))
+            return true;
+    return false;
+}
+
+bool needs_store(const std::vector<FetchItem>& items) {
+    for (const auto& i : items)
+        if (item_needs_store(i.attr)) return true;
     return false;
 }
 
@@ -78,40 +127,88 @@ bool sets_seen(const std::vector<FetchItem>& items) {
 }
 
 Result<std::string> render_fetch(const std::vector<FetchItem>& items, const store::Message& m,
-                                 const std::string* raw) {
+                                 MessageSource* source) {
+    // The whole message's tree, parsed at most once, only when the view
+    // cannot answer.
     std::optional<mime::Message> parsed;
-    const auto tree = [&]() -> const mime::Message& {
-        if (!parsed) parsed = mime::parse(*raw);
-        return *parsed;
+    const std::string* raw = nullptr;
+    const auto tree = [&]() -> Result<const mime::Message*> {
+        if (!parsed) {
+            auto bytes = source->raw();
+            if (!bytes) return bytes.failure();
+            raw = *bytes;
+            parsed = mime::parse(*raw);
+        }
+        return &*parsed;
     };
+    // The top-level header alone, as a message of its own.
+    std::optional<mime::Message> header_tree;
     std::string out;
     for (const auto& item : items) {
         if (!out.empty()) out += ' ';
-        if (item_needs_raw(item.attr) && !raw) return fail(Errc::io, "message unreadable");
+        if (item_needs_store(item.attr) && !source) return fail(Errc::io, "message unreadable");
+        const MessageView* view = item_needs_store(item.attr) ? source->view() : nullptr;
+        if (top_header_section(item) && view && view->header_cached) {
+            if (item.attr == FetchAttr::rfc822_header) {
+                out += "RFC822.HEADER ";
+                append_string(out, view->header);
+                continue;
+            }
+            if (!header_tree) header_tree = mime::parse(view->header);
+            auto bytes = mime::section_bytes(*header_tree, to_spec(item.section));
+            out += response_name(item) + " ";
+            append_string(out, bytes ? apply_partial(*bytes, item.partial) : "");
+            continue;
+        }
         switch (item.attr) {
             case FetchAttr::uid:
                 out += "UID " + std::to_string(m.uid);
-                break;
+                continue;
             case FetchAttr::flags:
                 out += "FLAGS " + flag_list(m.flags);
-                break;
+                continue;
             case FetchAttr::internal_date:
                 out += "INTERNALDATE " + format_date_time(to_date_time(m.internal_date));
-                break;
+                continue;
             case FetchAttr::rfc822_size:
                 out += "RFC822.SIZE " + std::to_string(m.size);
-                break;
+                continue;
             case FetchAttr::modseq:
                 out += "MODSEQ (" + std::to_string(m.modseq) + ")";
-                break;
+                continue;
             case FetchAttr::envelope:
-                out += "ENVELOPE " + mime::envelope(tree());
+                if (view) {
+                    out += "ENVELOPE " + view->envelope;
+                    continue;
+                }
                 break;
             case FetchAttr::body:
-                out += "BODY " + mime::bodystructure(tree(), false);
+                if (view) {
+                    out += "BODY " + view->body;
+                    continue;
+                }
                 break;
             case FetchAttr::bodystructure:
-                out += "BODYSTRUCTURE " + mime::bodystructure(tree(), true);
+                if (view) {
+                    out += "BODYSTRUCTURE " + view->bodystructure;
+                    continue;
+                }
+                break;
+            default:
+                break;
+        }
+        auto t = tree();
+        if (!t) return t.failure();
+        const mime::Message& msg = **t;
+        switch (item.attr) {
+            case FetchAttr::envelope:
+                out += "ENVELOPE " + mime::envelope(msg);
+                break;
+            case FetchAttr::body:
+                out += "BODY " + mime::bodystructure(msg, false);
+                break;
+            case FetchAttr::bodystructure:
+                out += "BODYSTRUCTURE " + mime::bodystructure(msg, true);
                 break;
             case FetchAttr::rfc822:
                 out += "RFC822 ";
@@ -126,7 +223,7 @@ Result<std::string> render_fetch(const std::vector<FetchItem>& items, const stor
                 append_string(out, std::string_view(*raw).substr(header_length(*raw)));
                 break;
             case FetchAttr::body_section: {
-                auto bytes = mime::section_bytes(tree(), to_spec(item.section));
+                auto bytes = mime::section_bytes(msg, to_spec(item.section));
                 out += response_name(item) + " ";
                 if (!bytes && bytes.error().code != Errc::not_found &&
                     bytes.error().code != Errc::invalid)
@@ -137,7 +234,7 @@ Result<std::string> render_fetch(const std::vector<FetchItem>& items, const stor
             case FetchAttr::binary:
             case FetchAttr::binary_size: {
                 std::vector<std::size_t> path(item.section.part.begin(), item.section.part.end());
-                auto bytes = mime::binary_section(tree(), path);
+                auto bytes = mime::binary_section(msg, path);
                 if (!bytes) return bytes.failure();
                 out += response_name(item) + " ";
                 if (item.attr == FetchAttr::binary_size)
@@ -146,6 +243,8 @@ Result<std::string> render_fetch(const std::vector<FetchItem>& items, const stor
                     append_binary(out, apply_partial(*bytes, item.partial));
                 break;
             }
+            default:
+                return fail(Errc::internal, "fetch item not rendered");
         }
     }
     return out;

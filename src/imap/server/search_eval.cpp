@@ -5,8 +5,10 @@
 #include <string>
 
 #include "base/strings.hpp"
+#include "imap/server/sort_keys.hpp"
 #include "imap/server/util.hpp"
 #include "mime/header.hpp"
+#include "mime/search_text.hpp"
 
 namespace tern::imap {
 namespace {
@@ -65,6 +67,10 @@ std::optional<std::int64_t> sent_day(const std::string* raw) {
     return days_from_civil(year, month, day);
 }
 
+const std::string* header_bytes(SearchContext& ctx) {
+    return ctx.header ? ctx.header() : ctx.raw();
+}
+
 std::int64_t day_of(std::int64_t unix_seconds) {
     std::int64_t d = unix_seconds / 86400;
     if (unix_seconds % 86400 < 0) --d;
@@ -72,6 +78,14 @@ std::int64_t day_of(std::int64_t unix_seconds) {
 }
 
 }  // namespace
+
+bool text_contains(std::string_view raw, bool whole_message, std::string_view needle) {
+    if (needle.empty()) return true;
+    const mime::SearchText text = mime::search_text(raw);
+    const std::string want = unicode_casemap(needle);
+    if (unicode_casemap(text.body).find(want) != std::string::npos) return true;
+    return whole_message && unicode_casemap(text.header).find(want) != std::string::npos;
+}
 
 Result<bool> search_matches(const SearchKey& key, const store::Message& m, SearchContext& ctx) {
     const auto flag = [&](std::string_view f) { return has_flag(m.flags, f); };
@@ -154,30 +168,29 @@ Result<bool> search_matches(const SearchKey& key, const store::Message& m, Searc
         case SearchKeyType::younger:
             return m.internal_date >= ctx.now - static_cast<std::int64_t>(key.number);
         case SearchKeyType::from:
-            return header_has(ctx.raw(), "From", key.value);
+            return header_has(header_bytes(ctx), "From", key.value);
         case SearchKeyType::to:
-            return header_has(ctx.raw(), "To", key.value);
+            return header_has(header_bytes(ctx), "To", key.value);
         case SearchKeyType::cc:
-            return header_has(ctx.raw(), "Cc", key.value);
+            return header_has(header_bytes(ctx), "Cc", key.value);
         case SearchKeyType::bcc:
-            return header_has(ctx.raw(), "Bcc", key.value);
+            return header_has(header_bytes(ctx), "Bcc", key.value);
         case SearchKeyType::subject:
-            return header_has(ctx.raw(), "Subject", key.value);
+            return header_has(header_bytes(ctx), "Subject", key.value);
         case SearchKeyType::header:
-            return header_has(ctx.raw(), key.field, key.value);
+            return header_has(header_bytes(ctx), key.field, key.value);
         case SearchKeyType::body:
         case SearchKeyType::text: {
+            if (ctx.text) return ctx.text(key);
             const std::string* raw = ctx.raw();
             if (!raw) return fail(Errc::io, "message unreadable");
-            std::string_view hay = *raw;
-            if (key.type == SearchKeyType::body) hay.remove_prefix(header_length(hay));
-            return icontains(hay, key.value);
+            return text_contains(*raw, key.type == SearchKeyType::text, key.value);
         }
         case SearchKeyType::sent_before:
         case SearchKeyType::sent_on:
         case SearchKeyType::sent_since: {
             // A message without a readable Date header matches none of them.
-            const auto day = sent_day(ctx.raw());
+            const auto day = sent_day(header_bytes(ctx));
             if (!day) return false;
             const std::int64_t want = days_from_civil(key.date.year, key.date.month, key.date.day);
             if (key.type == SearchKeyType::sent_before) return *day < want;

@@ -6,9 +6,12 @@
 // "disregarding time and timezone"), MODSEQ, OLDER/YOUNGER (RFC 5032) need
 // only the store's metadata. Header keys (FROM, TO, CC, BCC, SUBJECT,
 // HEADER) are a case-insensitive substring match on the unfolded field
-// values; BODY and TEXT on the raw body / raw message. Neither is decoded
-// (no RFC 2047, no transfer encodings, ASCII case folding only) and each
-// reads the message: a scan, not the full-text index the issue asks for.
+// values (read from ctx.header(), the stored header block, when given).
+// BODY and TEXT match the decoded text (mime/search_text.hpp: transfer
+// encodings undone, charsets converted, RFC 2047 words decoded): the
+// session answers them from the store's full-text index through ctx.text;
+// without it (or for messages not indexed yet) the text is decoded from the
+// raw bytes here and compared under i;unicode-casemap.
 // SENTBEFORE/SENTON/SENTSINCE compare the calendar date written in the Date
 // header (a message without a readable one matches none of them). A "$" set
 // (RFC 5182 2.1) matches the messages of ctx.saved, the saved result as
@@ -37,7 +40,15 @@ struct SearchContext {
     const std::vector<std::uint32_t>* saved = nullptr;  // "$": ascending UIDs
     // The message's raw bytes, or nullptr when they cannot be read.
     std::function<const std::string*()> raw;
+    // Optional: the top-level header block (cheaper than raw), or nullptr.
+    std::function<const std::string*()> header;
+    // Optional: the answer for a BODY or TEXT key, from the full-text index.
+    std::function<Result<bool>(const SearchKey&)> text;
 };
+
+// BODY/TEXT without the index: does the decoded text of `raw` contain
+// `needle` (i;unicode-casemap)? TEXT looks at the header fields too.
+bool text_contains(std::string_view raw, bool whole_message, std::string_view needle);
 
 Result<bool> search_matches(const SearchKey& key, const store::Message& m, SearchContext& ctx);
 

@@ -69,10 +69,10 @@
 // Every mailbox name resolves inside the logged-in account only.
 // ENVELOPE, BODY, BODYSTRUCTURE, BODY[section] and BINARY come from the mime
 // library, parsed per FETCH (not yet cached at delivery).
-// Not yet: the full-text index
-// (BODY/TEXT/header SEARCH keys scan the raw bytes; SORT and THREAD read
-// each matching message's header, not a cache),
-// MULTIAPPEND atomicity.
+// Stored views (message_view.hpp): ENVELOPE, BODY, BODYSTRUCTURE and the
+// top-level header come from what was computed when the message was
+// stored; SEARCH BODY/TEXT from the store's full-text index
+// (search_scan.cpp). Not yet: MULTIAPPEND atomicity.
 #pragma once
 
 #include <atomic>
@@ -198,13 +198,14 @@ class Session {
     // cmd_sort.cpp
     net::Task<void> cmd_sort(const Command& c);
     net::Task<void> cmd_thread(const Command& c);
-    // Runs the SEARCH `key` over the selected mailbox on a worker thread and
-    // calls `matched` there for each match, in sequence order, with an
-    // accessor of the message's raw bytes (read on first call, nullptr when
+    // search_scan.cpp: runs the SEARCH `key` over the selected mailbox on a
+    // worker thread and calls `matched` there for each match, in sequence
+    // order, with an accessor of the message's top-level header block (from
+    // its stored view or its bytes, read on first call; nullptr when
     // unreadable; SEARCH never calls it). Errors as SEARCH's.
-    using RawBytes = std::function<const std::string*()>;
+    using HeaderBytes = std::function<const std::string*()>;
     using MatchSink =
-        std::function<void(std::uint32_t seq, const store::Message& m, const RawBytes& raw)>;
+        std::function<void(std::uint32_t seq, const store::Message& m, const HeaderBytes& header)>;
     net::Task<Status> scan_matches(const SearchKey& key, const MatchSink& matched);
     // The reply for a failed scan_matches (NO [CANNOT], BAD or SERVERBUG).
     void scan_failed(const Command& c, const Error& e);

@@ -6,7 +6,8 @@
 // - UIDs below uid_next and unique per mailbox (RFC 9051 2.3.1.1), never one
 //   left as an expunge tombstone; MODSEQs at most highest_modseq (RFC 7162 3.1);
 // - every queue row has recipients (and a pending one), every queue recipient
-//   has its row, and the queued bytes have their recorded size.
+//   has its row, and the queued bytes have their recorded size;
+// - views and full-text entries only for blobs that exist.
 #include <string>
 #include <string_view>
 
@@ -54,6 +55,13 @@ constexpr Probe kProbes[] = {
     {"SELECT e.mailbox, e.uid, e.modseq FROM expunged e JOIN mailboxes x ON x.id = e.mailbox "
      "WHERE e.modseq > x.highest_modseq OR e.uid >= x.uid_next",
      "mailbox {0} uid {1}: expunge tombstone (modseq {2}) beyond the mailbox counters"},
+    // Derived data (schema 5) goes with its blob.
+    {"SELECT d.blob, d.indexed, 0 FROM derived d "
+     "WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.id = d.blob)",
+     "blob {0}: derived data (indexed {1}) kept for a missing blob"},
+    {"SELECT t.rowid, 0, 0 FROM blob_text t "
+     "WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.id = t.rowid)",
+     "blob {0}: full-text index entry for a missing blob"},
     {"SELECT m.mailbox, m.uid, 0 FROM messages m "
      "WHERE NOT EXISTS (SELECT 1 FROM mailboxes x WHERE x.id = m.mailbox)",
      "mailbox {0} uid {1}: message in a missing mailbox"},

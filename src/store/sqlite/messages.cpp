@@ -101,10 +101,13 @@ Status free_blob_if_unused(Db& db, BlobId blob) {
     auto stmt = db.prepare(
         "DELETE FROM blobs WHERE id=?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE blob=?1)");
     if (!stmt) return stmt.failure();
-    return stmt->bind(1, blob).run();
+    if (auto s = stmt->bind(1, blob).run(); !s) return s;
+    if (db.changes() == 0) return {};
+    return drop_derived(db, blob);
 }
 
-Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage& message) {
+Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage& message,
+                                     const std::optional<std::string>& view) {
     if (message.targets.empty()) return fail(Errc::invalid, "message without targets");
     std::vector<Mailbox> boxes;
     std::vector<std::vector<std::string>> flags;
@@ -128,6 +131,8 @@ Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage&
     if (auto s = blob->run(); !s) return s.failure();
     const BlobId blob_id = db.last_insert_rowid();
     const uint64_t crlf_size = crlf_length(message.raw);
+    if (view)
+        if (auto s = put_view(db, blob_id, *view); !s) return s.failure();
 
     std::vector<Appended> out;
     for (size_t i = 0; i < boxes.size(); ++i) {

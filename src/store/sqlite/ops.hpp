@@ -63,7 +63,9 @@ Result<MailboxStatus> mailbox_status(Db& db, MailboxId id);
 Status purge_mailbox(Db& db, Changes& changes, const Mailbox& mailbox);
 
 // messages.cpp
-Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage& message);
+// `view`, when set, is kept as the new blob's view (Derivers::view).
+Result<std::vector<Appended>> append(Db& db, Changes& changes, const NewMessage& message,
+                                     const std::optional<std::string>& view);
 Result<std::vector<Message>> list_messages(Db& db, MailboxId mailbox);
 Result<std::vector<Message>> changed_since(Db& db, MailboxId mailbox, uint64_t modseq);
 Result<std::vector<uint32_t>> expunged_since(Db& db, MailboxId mailbox, uint64_t modseq);
@@ -100,6 +102,28 @@ Result<std::size_t> reschedule(Db& db, QueueId id, int64_t when);
 Status add_dmarc_rows(Db& db, const std::vector<DmarcReportRow>& rows);
 Result<std::vector<DmarcReportRow>> dmarc_rows_before(Db& db, int64_t day);
 Status delete_dmarc_rows(Db& db, int64_t day, std::string_view domain);
+
+// derived.cpp: views and the full-text index (schema 5).
+struct PendingBlob {
+    BlobId id = 0;
+    std::string raw;
+    bool needs_view = false;
+    bool needs_text = false;
+};
+Status put_view(Db& db, BlobId blob, std::string_view view);
+Result<std::string> read_view(Db& db, BlobId blob);
+// Blobs after `after` (ascending) still missing a view (when need_view) or
+// their index text (when need_text), with their bytes, up to about
+// max_bytes in all (at least one).
+Result<std::vector<PendingBlob>> pending_blobs(Db& db, BlobId after, bool need_view, bool need_text,
+                                               std::size_t max_bytes);
+// Keeps what was made of a blob, if the blob still exists.
+Status put_derived(Db& db, BlobId blob, const std::optional<std::string>& view,
+                   const std::optional<IndexText>& text);
+// Forgets a freed blob's view and text.
+Status drop_derived(Db& db, BlobId blob);
+Result<TextMatches> search_text(Db& db, MailboxId mailbox, TextScope scope,
+                                std::string_view needle);
 
 // check.cpp
 Result<std::vector<std::string>> check(Db& db);

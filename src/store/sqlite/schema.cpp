@@ -199,7 +199,21 @@ Status migrate(Db& db) {
             !s)
             return rollback(s.failure());
     }
-    // Later versions: `if (*version < 5) { ALTER ...; UPDATE schema_version ... }`.
+    if (*version < 5) {
+        // What is derived from each blob (store.hpp Derivers): its view and
+        // whether blob_text holds its words. Existing blobs are picked up by
+        // the indexer after opening, not here, so opening stays quick.
+        // trigram (SQLite 3.34+): phrase queries are substring tests.
+        if (auto s = db.exec("CREATE TABLE derived("
+                             " blob INTEGER PRIMARY KEY, view BLOB,"
+                             " indexed INTEGER NOT NULL DEFAULT 0);"
+                             "CREATE VIRTUAL TABLE blob_text USING fts5("
+                             " header, body, tokenize = 'trigram');"
+                             "UPDATE schema_version SET version=5");
+            !s)
+            return rollback(s.failure());
+    }
+    // Later versions: `if (*version < 6) { ALTER ...; UPDATE schema_version ... }`.
     if (auto s = db.exec("COMMIT"); !s) return rollback(s.failure());
     return {};
 }

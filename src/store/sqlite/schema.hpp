@@ -14,7 +14,7 @@
 
 namespace tern::store::sqlite {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 inline constexpr int kBusyTimeoutMs = 5000;
 
 Status configure_connection(Db& db, bool read_only);

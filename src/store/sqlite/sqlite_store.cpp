@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "base/log.hpp"
+#include "store/sqlite/indexer.hpp"
 #include "store/sqlite/notifier.hpp"
 #include "store/sqlite/ops.hpp"
 #include "store/sqlite/reader_pool.hpp"
@@ -22,6 +23,8 @@ class SqliteStore final : public Store {
     std::shared_ptr<Notifier> notifier_;
     ReaderPool readers_;
     std::unique_ptr<Writer> writer_;
+    const Derivers derivers_;
+    std::unique_ptr<Indexer> indexer_;
     std::mutex close_mu_;
     bool closed_ = false;
 
@@ -32,10 +35,14 @@ class SqliteStore final : public Store {
 
   public:
     SqliteStore(std::unique_ptr<Db> db, const SqliteOptions& options)
-        : notifier_(std::make_shared<Notifier>()), readers_(options.path) {
+        : notifier_(std::make_shared<Notifier>()),
+          readers_(options.path),
+          derivers_(options.derivers) {
         auto notifier = notifier_;
         writer_ = std::make_unique<Writer>(std::move(db), options.group_commit_max_batch,
                                            [notifier](const Changes& c) { notifier->publish(c); });
+        indexer_ = std::make_unique<Indexer>(readers_, *writer_, derivers_);
+        if (options.index_in_background) indexer_->start();
     }
     ~SqliteStore() override { close(); }
 
@@ -130,7 +137,13 @@ class SqliteStore final : public Store {
 
     // ---- MessageStore
     Result<std::vector<Appended>> append(const NewMessage& message) override {
-        return write([&](Db& db, Changes& ch) { return ops::append(db, ch, message); });
+        // The view is made here, on the caller's thread, so concurrent
+        // deliveries parse in parallel and the writer only stores.
+        std::optional<std::string> view;
+        if (derivers_.view) view = derivers_.view(message.raw);
+        auto out = write([&](Db& db, Changes& ch) { return ops::append(db, ch, message, view); });
+        if (out && derivers_.text) indexer_->poke();  // a no-op without the thread
+        return out;
     }
     Result<std::vector<Message>> list_messages(MailboxId mailbox) override {
         return readers_.with([&](Db& db) { return ops::list_messages(db, mailbox); });
@@ -168,6 +181,27 @@ class SqliteStore final : public Store {
                                           const std::vector<uint32_t>& uids) override {
         return write([&](Db& db, Changes& ch) { return ops::expunge(db, ch, mailbox, uids); });
     }
+
+    Result<std::string> read_view(BlobId blob) override {
+        return readers_.with([&](Db& db) { return ops::read_view(db, blob); });
+    }
+    Result<std::vector<std::string>> read_views(const std::vector<BlobId>& blobs) override {
+        return readers_.with([&](Db& db) -> Result<std::vector<std::string>> {
+            std::vector<std::string> out;
+            out.reserve(blobs.size());
+            for (BlobId blob : blobs) {
+                auto view = ops::read_view(db, blob);
+                if (!view && view.error().code != Errc::not_found) return view.failure();
+                out.push_back(view ? std::move(*view) : std::string());
+            }
+            return out;
+        });
+    }
+    Result<TextMatches> search_text(MailboxId mailbox, TextScope scope,
+                                    std::string_view needle) override {
+        return readers_.with([&](Db& db) { return ops::search_text(db, mailbox, scope, needle); });
+    }
+    Status index_pending() override { return indexer_->run_pending(); }
 
     // ---- QueueStore
     Result<QueueId> enqueue(const NewQueued& message) override {
@@ -227,6 +261,7 @@ class SqliteStore final : public Store {
         std::lock_guard lock(close_mu_);
         if (closed_) return;
         closed_ = true;
+        indexer_->stop();
         // Idle readers go first so the final checkpoint can truncate the WAL.
         readers_.close();
         writer_->stop();
