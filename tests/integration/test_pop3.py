@@ -178,14 +178,15 @@ class Pop3Server(unittest.TestCase):
         p.quit()
         login_when_unlocked(self.t).quit()
 
-    def test_200_messages_retrieved_intact(self):
-        msgs = [make_message(i, lines=i % 50) for i in range(200)]
+    def test_1000_messages_retrieved_intact(self):
+        # Issue 5: 1,000 messages, each one's hash equal to the one sent.
+        msgs = [make_message(i, lines=i % 50) for i in range(1000)]
         deliver(self.t, msgs)
         p = login(self.t)
-        self.assertEqual(p.stat()[0], 200)
+        self.assertEqual(p.stat()[0], 1000)
         for i, m in enumerate(msgs):
             self.assert_intact(m, retrieved(p, i + 1))
-        for i in range(200):
+        for i in range(1000):
             p.dele(i + 1)
         p.quit()
         p = login(self.t)
@@ -194,12 +195,12 @@ class Pop3Server(unittest.TestCase):
 
 
 class Fetchmail(unittest.TestCase):
-    def test_fetchmail_downloads_100_messages(self):
+    def test_fetchmail_downloads_1000_messages(self):
         fetchmail = shutil.which("fetchmail")
         self.assertIsNotNone(fetchmail, "fetchmail is in scripts/install-deps.sh test packages")
         with Tern(listeners=LISTENERS) as t:
             t.add_user(USER, PASSWORD)
-            msgs = [make_message(i) for i in range(100)]
+            msgs = [make_message(i) for i in range(1000)]
             deliver(t, msgs)
             work = tempfile.mkdtemp(prefix="tern-fetchmail-")
             try:
@@ -219,7 +220,7 @@ class Fetchmail(unittest.TestCase):
                 # fetchmail hands the MDA LF line ends; every message whole, once.
                 for i, m in enumerate(msgs):
                     self.assertEqual(data.count(m.replace(b"\r\n", b"\n")), 1, f"message {i}")
-                self.assertEqual(data.count(b"X-Test-Id: "), 100)
+                self.assertEqual(data.count(b"X-Test-Id: "), 1000)
                 # Without "keep", fetchmail deleted them: QUIT committed.
                 p = login_when_unlocked(t)
                 self.assertEqual(p.stat()[0], 0)
