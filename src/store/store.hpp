@@ -197,6 +197,10 @@ class MessageStore {
     // target whose account would exceed its quota fails the call with
     // Errc::quota (the caller decides per recipient before calling).
     virtual Result<std::vector<Appended>> append(const NewMessage& message) = 0;
+    // Stores every message, in order, in one transaction: all or none
+    // (RFC 3502 MULTIAPPEND). One result list per message.
+    virtual Result<std::vector<std::vector<Appended>>> append_all(
+        const std::vector<NewMessage>& messages) = 0;
 
     // Messages of a mailbox in UID order.
     virtual Result<std::vector<Message>> list_messages(MailboxId mailbox) = 0;

@@ -111,4 +111,31 @@ TEST_P(StoreConformance, UnindexedMessagesAreListedNeverLost) {
     EXPECT_EQ(store_->search_text(inbox, TextScope::body, "needle").value().uids.size(), 18u);
 }
 
+TEST_P(StoreConformance, AppendAllIsAllOrNothing) {
+    auto account = make_account("m@example.org");
+    const MailboxId inbox = mailbox_id(account.id, "INBOX");
+    std::vector<NewMessage> batch(3);
+    for (int i = 0; i < 3; ++i) {
+        batch[i].raw = message("m" + std::to_string(i), "body");
+        batch[i].targets = {{inbox, {}}};
+    }
+    batch[2].targets = {{inbox + 4242, {}}};  // no such mailbox: the whole call fails
+    auto failed = store_->append_all(batch);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().code, Errc::not_found);
+    EXPECT_TRUE(uids_of(inbox).empty());
+    batch[2].targets = {{inbox, {"\\Seen"}}};
+    auto stored = store_->append_all(batch);
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    ASSERT_EQ(stored->size(), 3u);
+    EXPECT_EQ(uids_of(inbox),
+              (std::vector<uint32_t>{stored->at(0).at(0).uid, stored->at(1).at(0).uid,
+                                     stored->at(2).at(0).uid}));
+    EXPECT_LT(stored->at(0).at(0).uid, stored->at(2).at(0).uid);
+    auto last = store_->get_message(inbox, stored->at(2).at(0).uid);
+    ASSERT_TRUE(last.ok());
+    EXPECT_EQ(last->flags, std::vector<std::string>{"\\Seen"});
+    EXPECT_TRUE(store_->read_view(last->blob).ok());
+}
+
 }  // namespace tern::store::testing

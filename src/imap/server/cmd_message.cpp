@@ -66,17 +66,17 @@ net::Task<void> Session::cmd_append(const Command& c) {
     std::function<void()> job = [&] {
         box = deps_.store.find_mailbox(account, args.mailbox);
         if (!box) return;
-        // Each message is stored (and synced) before the OK (DESIGN.md rule 3).
-        // MULTIAPPEND is not atomic yet: a failure leaves earlier messages.
-        for (auto& m : messages) {
+        // Every message is stored (and synced) before the OK (DESIGN.md
+        // rule 3), all in one transaction: RFC 3502 3 MULTIAPPEND is atomic.
+        for (auto& m : messages)
             m.targets[0].mailbox = box->id;
-            auto r = deps_.store.append(m);
-            if (!r) {
-                st = r.failure();
-                return;
-            }
-            uids.push_back(r->at(0).uid);
+        auto r = deps_.store.append_all(messages);
+        if (!r) {
+            st = r.failure();
+            return;
         }
+        for (const auto& one : *r)
+            uids.push_back(one.at(0).uid);
     };
     co_await run_job(job);
     if (!box) {

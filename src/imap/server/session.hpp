@@ -72,7 +72,8 @@
 // Stored views (message_view.hpp): ENVELOPE, BODY, BODYSTRUCTURE and the
 // top-level header come from what was computed when the message was
 // stored; SEARCH BODY/TEXT from the store's full-text index
-// (search_scan.cpp). Not yet: MULTIAPPEND atomicity.
+// (search_scan.cpp). MULTIAPPEND is atomic (RFC 3502 3): one store
+// transaction for all its messages.
 #pragma once
 
 #include <atomic>

@@ -137,6 +137,20 @@ TEST_F(ImapSessionTest, QuotaUnlimitedHasNoRootAndAppendOverQuotaFails) {
     EXPECT_TRUE(messages().empty());
 }
 
+// RFC 3502 3: MULTIAPPEND stores all of its messages or none of them.
+TEST_F(ImapSessionTest, MultiappendIsAllOrNothing) {
+    ASSERT_TRUE(store_->set_quota(kUser, 300));
+    const std::string out =
+        logged_in("b APPEND INBOX " + literal(std::string(100, 'a')) + " " +
+                  literal(std::string(100, 'b')) + " " + literal(std::string(150, 'c')) + "\r\n");
+    EXPECT_NE(out.find("b NO [OVERQUOTA]"), std::string::npos) << out;
+    EXPECT_TRUE(messages().empty());  // the first two were not kept either
+    const std::string fits = logged_in("c APPEND INBOX " + literal(std::string(100, 'a')) + " " +
+                                       literal(std::string(100, 'b')) + "\r\n");
+    EXPECT_NE(fits.find("c OK [APPENDUID "), std::string::npos) << fits;
+    EXPECT_EQ(messages().size(), 2u);
+}
+
 // RFC 7889 3.2 and RFC 5819: APPENDLIMIT in STATUS and LIST RETURN STATUS.
 TEST_F(ImapSessionTest, AppendlimitInStatusAndListStatus) {
     const std::string out = logged_in(

@@ -145,6 +145,25 @@ class SqliteStore final : public Store {
         if (out && derivers_.text) indexer_->poke();  // a no-op without the thread
         return out;
     }
+    Result<std::vector<std::vector<Appended>>> append_all(
+        const std::vector<NewMessage>& messages) override {
+        std::vector<std::optional<std::string>> views(messages.size());
+        if (derivers_.view)
+            for (std::size_t i = 0; i < messages.size(); ++i)
+                views[i] = derivers_.view(messages[i].raw);
+        // One job: its savepoint makes the whole list succeed or fail at once.
+        auto out = write([&](Db& db, Changes& ch) -> Result<std::vector<std::vector<Appended>>> {
+            std::vector<std::vector<Appended>> all;
+            for (std::size_t i = 0; i < messages.size(); ++i) {
+                auto one = ops::append(db, ch, messages[i], views[i]);
+                if (!one) return one.failure();
+                all.push_back(std::move(*one));
+            }
+            return all;
+        });
+        if (out && derivers_.text) indexer_->poke();
+        return out;
+    }
     Result<std::vector<Message>> list_messages(MailboxId mailbox) override {
         return readers_.with([&](Db& db) { return ops::list_messages(db, mailbox); });
     }
