@@ -226,7 +226,19 @@ net::Task<void> Session::deliver(std::string& body) {
         if (any_check(settings)) {
             InboundIdentity who{conn_.remote_ip, helo_,
                                 env.from.null ? std::string() : env.from.mailbox.to_string()};
-            // RFC 8601 2.7.3: the connect-time FCrDNS outcome, for iprev=.
+            // RFC 8601 2.7.3: the FCrDNS outcome for iprev=, asked once per
+            // session (at connect when blocklists are configured).
+            if (cfg.mailauth.iprev && !fcrdns_asked_) {
+                fcrdns_asked_ = true;
+                if (auto ip = dns::IpAddress::parse(conn_.remote_ip)) {
+                    net::Task<ClientCheck> reverse = check_client(*ip, {}, true, deps_.resolver);
+                    ClientCheck check = co_await std::move(reverse);
+                    if (check.reverse_checked) {
+                        fcrdns_ = check.fcrdns;
+                        fcrdns_name_ = check.fcrdns_name;
+                    }
+                }
+            }
             who.fcrdns = fcrdns_;
             who.fcrdns_name = fcrdns_name_;
             net::Task<InboundVerdict> op =

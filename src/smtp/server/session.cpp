@@ -15,7 +15,9 @@ constexpr auto kTarpitMax = std::chrono::milliseconds(5000);
 
 // Port 25, before the greeting: the DNS blocklists of mailauth.dnsbl_zones
 // and, when mailauth.iprev is on, forward-confirmed reverse DNS (dnsbl.hpp),
-// asked together; one smtp.client log line. Nothing to check: no DNS at all.
+// asked together; one smtp.client log line. Without blocklists there is no
+// DNS before the greeting: a slow resolver must not hold every greeting
+// back, so iprev is then asked at the first end of DATA (cmd_data.cpp).
 net::Task<ClientCheck> screen_client(const net::Connection& conn, const config::Config& c,
                                      dns::Resolver& resolver) {
     auto zones = parse_zones(c.mailauth.dnsbl_zones);
@@ -26,7 +28,7 @@ net::Task<ClientCheck> screen_client(const net::Connection& conn, const config::
         zones = std::vector<std::string>();
     }
     auto ip = dns::IpAddress::parse(conn.remote_ip);
-    if ((zones->empty() && !c.mailauth.iprev) || !ip) co_return ClientCheck{};
+    if (zones->empty() || !ip) co_return ClientCheck{};
     net::Task<ClientCheck> op = check_client(*ip, std::move(*zones), c.mailauth.iprev, resolver);
     ClientCheck check = co_await std::move(op);
     for (const ZoneResult& z : check.zones) {
@@ -131,6 +133,7 @@ net::Task<bool> Session::greet() {
         net::Task<ClientCheck> screen = screen_client(conn_, c, deps_.resolver);
         ClientCheck check = co_await std::move(screen);
         // Kept for the Authentication-Results field (RFC 8601 2.7.3 iprev).
+        fcrdns_asked_ = check.reverse_checked;
         if (check.reverse_checked) {
             fcrdns_ = check.fcrdns;
             fcrdns_name_ = check.fcrdns_name;

@@ -124,8 +124,10 @@ class Session {
     bool bdat_failed_ = false;
     std::string bdat_body_;
     unsigned messages_ = 0;
-    // Port 25: the connect-time FCrDNS outcome (unset: not checked) and the
-    // sender domain lists' answers for this session (dnsbl.hpp).
+    // Port 25: the FCrDNS outcome (unset: not checked; asked at connect with
+    // the blocklists, else at the first end of DATA) and the sender domain
+    // lists' answers for this session (dnsbl.hpp).
+    bool fcrdns_asked_ = false;
     std::optional<Fcrdns> fcrdns_;
     std::string fcrdns_name_;
     DomainListCache domain_lists_;
