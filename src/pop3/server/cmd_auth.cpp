@@ -162,11 +162,22 @@ net::Task<void> Session::cmd_auth(const Command& c) {
 }
 
 net::Task<void> Session::login(std::string user, std::string password, std::string mechanism) {
+    // One job for the three steps (issue 5: each store job is two thread
+    // hops): verify (the credential cache makes this cheap for a client
+    // that logs in often), lock (MaildropLocks is thread-safe), and load the
+    // maildrop only when both succeed.
     accounts::AuthResult result;
-    std::function<void()> auth_job = [&] {
+    std::optional<MaildropLocks::Guard> guard;
+    Result<Maildrop> drop = fail(Errc::internal, "not loaded");
+    std::function<void()> job = [&] {
         result = deps_.auth.authenticate(user, password, conn_.remote_ip, "pop3");
+        if (result.outcome != accounts::AuthResult::ok) return;
+        // RFC 1939 8 / RFC 2449 8.1.1: one session per maildrop.
+        if (auto locked = deps_.locks.try_lock(result.account.id))
+            guard.emplace(std::move(*locked));
+        if (guard) drop = Maildrop::load(deps_.store, result.account.id);
     };
-    co_await deps_.blocking.run(auth_job);
+    co_await deps_.blocking.run(job);
     switch (result.outcome) {
         case accounts::AuthResult::ok:
             break;
@@ -184,16 +195,11 @@ net::Task<void> Session::login(std::string user, std::string password, std::stri
             error(err(RespCode::auth, "authentication failed"));
             co_return;
     }
-    // RFC 1939 8 / RFC 2449 8.1.1: one session per maildrop.
-    auto guard = deps_.locks.try_lock(result.account.id);
     if (!guard) {
         log::info("pop3.in_use").kv("sid", conn_.session_id).kv("user", result.account.address);
         reply(err(RespCode::in_use, "maildrop already locked"));
         co_return;
     }
-    Result<Maildrop> drop = fail(Errc::internal, "not loaded");
-    std::function<void()> load_job = [&] { drop = Maildrop::load(deps_.store, result.account.id); };
-    co_await deps_.blocking.run(load_job);
     if (!drop) {
         log::error("pop3.maildrop_failed")
             .kv("sid", conn_.session_id)

@@ -64,10 +64,27 @@ net::Task<void> Session::cmd_uidl(const Command& c) {
     reply(r + ".\r\n");
 }
 
-net::Task<void> Session::send_message(MaildropMessage& m, std::optional<uint64_t> top_lines) {
+net::Task<void> Session::send_message(uint32_t number, MaildropMessage& m,
+                                      std::optional<uint64_t> top_lines) {
     Result<std::string> raw = fail(Errc::internal, "not read");
-    std::function<void()> job = [&] { raw = deps_.store.read_blob(m.blob); };
-    co_await deps_.blocking.run(job);
+    if (std::optional<std::string> held = read_ahead_.take(number)) {
+        raw = std::move(*held);
+    } else {
+        // One store job for this message and, when the client reads in
+        // order, the next ones (read_ahead.hpp): each job wakes a pool
+        // thread and then this session's thread again.
+        const std::vector<uint32_t> numbers = read_ahead_.plan(maildrop_->messages(), number);
+        std::vector<Result<std::string>> read;
+        read.reserve(numbers.size());
+        std::function<void()> job = [&] {
+            for (uint32_t n : numbers)
+                read.push_back(deps_.store.read_blob(maildrop_->find(n)->blob));
+        };
+        co_await deps_.blocking.run(job);
+        raw = std::move(read[0]);
+        for (std::size_t i = 1; i < read.size(); ++i)
+            if (read[i]) read_ahead_.keep(numbers[i], std::move(*read[i]));
+    }
     if (!raw) {
         log::error("pop3.read_failed")
             .kv("sid", conn_.session_id)
@@ -96,11 +113,13 @@ net::Task<void> Session::send_message(MaildropMessage& m, std::optional<uint64_t
 }
 
 net::Task<void> Session::cmd_retr(const Command& c) {
-    if (MaildropMessage* m = message_argument(*c.message)) co_await send_message(*m, std::nullopt);
+    if (MaildropMessage* m = message_argument(*c.message))
+        co_await send_message(*c.message, *m, std::nullopt);
 }
 
 net::Task<void> Session::cmd_top(const Command& c) {
-    if (MaildropMessage* m = message_argument(*c.message)) co_await send_message(*m, c.lines);
+    if (MaildropMessage* m = message_argument(*c.message))
+        co_await send_message(*c.message, *m, c.lines);
 }
 
 net::Task<void> Session::cmd_dele(const Command& c) {
@@ -138,18 +157,22 @@ net::Task<void> Session::cmd_quit(const Command&) {
 net::Task<void> Session::update() {
     state_ = State::update;
     const std::vector<uint32_t> uids = maildrop_->to_expunge(options_.delete_retrieved);
+    // Mail read over POP3 shows as read in IMAP. Messages already \Seen at
+    // login are left out, and with nothing to change the store is not
+    // called at all (no write transaction, no thread hop).
     std::vector<uint32_t> seen;
     for (const auto& m : maildrop_->messages())
-        if (m.retrieved && !m.deleted && !options_.delete_retrieved) seen.push_back(m.uid);
+        if (m.retrieved && !m.seen && !m.deleted && !options_.delete_retrieved)
+            seen.push_back(m.uid);
     Result<std::vector<uint32_t>> removed = std::vector<uint32_t>{};
     std::function<void()> job = [&] {
         if (!uids.empty()) removed = deps_.store.expunge(maildrop_->mailbox(), uids);
-        // Mail read over POP3 shows as read in IMAP; a failure here loses nothing.
+        // A failure here loses nothing.
         if (!seen.empty())
             (void)deps_.store.store_flags(maildrop_->mailbox(), seen, store::FlagOp::add,
                                           {"\\Seen"}, std::nullopt);
     };
-    co_await deps_.blocking.run(job);
+    if (!uids.empty() || !seen.empty()) co_await deps_.blocking.run(job);
     if (!removed) {
         log::error("pop3.update_failed")
             .kv("sid", conn_.session_id)

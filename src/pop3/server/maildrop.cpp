@@ -1,6 +1,7 @@
 #include "pop3/server/maildrop.hpp"
 
 #include "pop3/proto/multiline.hpp"
+#include "store/normalize.hpp"
 
 namespace tern::pop3 {
 
@@ -20,6 +21,7 @@ Result<Maildrop> Maildrop::load(store::Store& store, store::AccountId account) {
         // The store keeps the CRLF size since delivery: no message is read
         // at login (issue 5: sessions per second).
         mm.size = m.crlf_size;
+        mm.seen = store::has_flag(m.flags, "\\Seen");
         drop.messages_.push_back(mm);
     }
     return drop;

@@ -4,11 +4,8 @@
 //
 // Sizes are the octet counts as sent (RFC 1939 5 and 11): line ends CRLF,
 // before byte-stuffing. A message stored with bare LFs is longer on the wire
-// than in the store, so load() measures every message, reading its blob.
-// That costs a pass over the maildrop at login (as Dovecot without its index
-// cache); a CRLF size recorded by the store at delivery would remove it.
-// (A cache keyed by blob id is not safe: SQLite may reuse the id of a freed
-// blob.)
+// than in the store; the store records that CRLF size at delivery, so load()
+// reads the message list only, never a message.
 //
 // Unique ids (RFC 1939 7, UIDL): "<uidvalidity>.<uid>" of the INBOX, stable
 // across sessions and across IMAP activity, never reused (the store's UIDs
@@ -32,6 +29,7 @@ struct MaildropMessage {
     uint64_t size = 0;  // octets on the wire, before stuffing
     bool deleted = false;
     bool retrieved = false;  // sent whole by RETR
+    bool seen = false;       // \Seen in the store at login
 };
 
 class Maildrop {

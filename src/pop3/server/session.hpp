@@ -33,6 +33,7 @@
 #include "pop3/proto/command.hpp"
 #include "pop3/server/maildrop.hpp"
 #include "pop3/server/pop3_server.hpp"
+#include "pop3/server/read_ahead.hpp"
 
 namespace tern::pop3 {
 
@@ -81,7 +82,8 @@ class Session {
     net::Task<void> cmd_noop(const Command& c);
     net::Task<void> cmd_quit(const Command& c);
     MaildropMessage* message_argument(uint32_t number);
-    net::Task<void> send_message(MaildropMessage& m, std::optional<uint64_t> top_lines);
+    net::Task<void> send_message(uint32_t number, MaildropMessage& m,
+                                 std::optional<uint64_t> top_lines);
     net::Task<void> update();
 
     net::Connection& conn_;
@@ -98,6 +100,7 @@ class Session {
     std::optional<store::Account> account_;
     std::optional<MaildropLocks::Guard> lock_;
     std::optional<Maildrop> maildrop_;
+    ReadAhead read_ahead_;
     unsigned retrieved_ = 0;
     uint64_t octets_sent_ = 0;
 };
