@@ -90,7 +90,7 @@ class Tern:
         self.admin("user", "add", address, "--password-stdin", stdin=password + "\n")
 
     # -- life cycle --
-    def start(self, wait_ready=10.0):
+    def start(self, wait_ready=30.0):
         self.stderr = open(self.stderr_path, "w")
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen([TERN_BIN, "-c", self.config, "serve"], stdout=subprocess.PIPE,

@@ -176,8 +176,10 @@ class StoreCheckFindsDamage(unittest.TestCase):
         rows = q("SELECT uid, blob, size FROM messages WHERE mailbox=? ORDER BY uid", inbox)
         self.assertEqual(len(rows), 6)
         (u1, b1, _), (u2, _, s2), (u3, _, _), (u4, _, _), (u5, _, s5), (u6, _, _) = rows
-        # 1: the bytes are gone.
+        # 1: the bytes are gone (their index entry with them, so that only the
+        # view row is left behind to report; the index is damage 10).
         q("DELETE FROM blobs WHERE id=?", b1)
+        q("DELETE FROM blob_text WHERE rowid=?", b1)
         # 2: the recorded size is wrong (used_bytes follows, so only the size is off).
         q("UPDATE messages SET size=size+5 WHERE mailbox=? AND uid=?", inbox, u2)
         q("UPDATE accounts SET used_bytes=used_bytes+5 WHERE id=?", account)
@@ -199,10 +201,13 @@ class StoreCheckFindsDamage(unittest.TestCase):
         q("INSERT INTO queue(sender, created_at, next_attempt, size, data) "
           "VALUES ('a@remote.test', 0, 0, 3, x'616263')")
         q("INSERT INTO queue_rcpts(message, idx, address) VALUES (424242, 0, 'x@remote.test')")
+        # 10: a full-text index entry for bytes that never existed.
+        q("INSERT INTO blob_text(rowid, header, body) VALUES (999999, 'h', 'b')")
         db.commit()
         db.close()
         return [
             rf"^mailbox {inbox} uid {u1}: .*missing blob {b1}$",
+            rf"^blob {b1}: derived data \(indexed [01]\) kept for a missing blob$",
             rf"^mailbox {inbox} uid {u2}: message size {s2 + 5} differs",
             rf"^mailbox {inbox} uid {u3}: crlf_size \d+ differs",
             rf"^mailbox {inbox} uid {uid_next}: message uid not below uid_next {uid_next}$",
@@ -211,6 +216,7 @@ class StoreCheckFindsDamage(unittest.TestCase):
             rf"^account {other}: used_bytes \d+ differs from the sum of its message sizes \d+$",
             r"^queue \d+: queued message \(size 3\) has no recipients$",
             r"^queue 424242: recipient 0 belongs to a missing queued message$",
+            r"^blob 999999: full-text index entry for a missing blob$",
         ]
 
 
