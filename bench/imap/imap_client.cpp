@@ -218,14 +218,7 @@ bool ImapClient::command(std::string_view text) {
     out_ += text;
     out_ += "\r\n";
     if (!send_all(out_)) return false;
-    switch (read_reply(false)) {
-        case Reply::ok:
-            return true;
-        case Reply::failed:
-            return false;
-        default:
-            return fail(command_name_ + ": " + tagged_line_);
-    }
+    return expect(read_reply(false), Reply::ok, command_name_);
 }
 
 bool ImapClient::append(std::string_view mailbox_and_flags, std::string_view message) {
@@ -249,14 +242,13 @@ bool ImapClient::append(std::string_view mailbox_and_flags, std::string_view mes
         out_ += "\r\n";
         if (!send_all(out_)) return false;
     }
-    switch (read_reply(false)) {
-        case Reply::ok:
-            return true;
-        case Reply::failed:
-            return false;
-        default:
-            return fail("APPEND: " + tagged_line_);
-    }
+    return expect(read_reply(false), Reply::ok, "APPEND");
+}
+
+bool ImapClient::expect(Reply got, Reply want, std::string_view what) {
+    if (got == want) return true;
+    if (got == Reply::failed) return false;  // the reason is recorded already
+    return fail(std::string(what) + ": " + tagged_line_);
 }
 
 bool ImapClient::idle_start() {
@@ -265,14 +257,7 @@ bool ImapClient::idle_start() {
     out_ = tag_ + " IDLE\r\n";
     if (!send_all(out_)) return false;
     // RFC 2177 3: the server answers IDLE with a continuation request.
-    switch (read_reply(true)) {
-        case Reply::continuation:
-            return true;
-        case Reply::failed:
-            return false;
-        default:
-            return fail("IDLE: " + tagged_line_);
-    }
+    return expect(read_reply(true), Reply::continuation, "IDLE");
 }
 
 bool ImapClient::idle_done() {
@@ -280,14 +265,7 @@ bool ImapClient::idle_done() {
     records_.clear();
     command_name_ = "DONE";
     if (!send_all("DONE\r\n")) return false;
-    switch (read_reply(false)) {
-        case Reply::ok:
-            return true;
-        case Reply::failed:
-            return false;
-        default:
-            return fail("IDLE/DONE: " + tagged_line_);
-    }
+    return expect(read_reply(false), Reply::ok, "IDLE/DONE");
 }
 
 }  // namespace bench

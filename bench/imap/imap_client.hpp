@@ -68,6 +68,8 @@ class ImapClient {
     // Reads records until the tagged line of tag_ (or a "+" line when
     // stop_at_continuation).
     Reply read_reply(bool stop_at_continuation);
+    // True when `got` is `want`; otherwise records why ("what: tagged line").
+    bool expect(Reply got, Reply want, std::string_view what);
     void start_command();
     bool fail(std::string reason);
     void note_capabilities(std::string_view line);
