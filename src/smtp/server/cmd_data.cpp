@@ -236,6 +236,11 @@ net::Task<void> Session::deliver(std::string& body) {
                     if (check.reverse_checked) {
                         fcrdns_ = check.fcrdns;
                         fcrdns_name_ = check.fcrdns_name;
+                        log::info("smtp.client")
+                            .kv("sid", conn_.session_id)
+                            .kv("ip", conn_.remote_ip)
+                            .kv("fcrdns", to_string(check.fcrdns))
+                            .kv("ptr", check.fcrdns_name);
                     }
                 }
             }
