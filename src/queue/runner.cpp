@@ -135,6 +135,7 @@ struct Runner::Impl {
     void pump(const std::string& key);
     net::Task<void> connection(std::string key);
     void job_done(Job& job);
+    net::Task<void> job_recorded(Job& job);
     net::Task<void> finalize(std::shared_ptr<Inflight> message);
     void record(Inflight& m, const config::Config& cfg);
 };
@@ -272,6 +273,7 @@ net::Task<void> Runner::Impl::connection(std::string key) {
             return j;
         },
         [this](Job& j) { job_done(j); },
+        [this](Job& j) { return job_recorded(j); },
         [this](net::Stream* s) { streams.insert(s); },
         [this](net::Stream* s) { streams.erase(s); },
     };
@@ -296,6 +298,13 @@ void Runner::Impl::job_done(Job& job) {
         ++finalizing;
         spawn(finalize(job.message), "finalize");
     }
+}
+
+net::Task<void> Runner::Impl::job_recorded(Job& job) {
+    if (--job.message->jobs_left != 0) co_return;
+    ++finalizing;
+    net::Task<void> done = finalize(job.message);
+    co_await std::move(done);
 }
 
 net::Task<void> Runner::Impl::finalize(std::shared_ptr<Inflight> message) {

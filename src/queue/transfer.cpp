@@ -317,7 +317,8 @@ net::Task<void> run_connection(TransferContext& ctx, std::string destination) {
                 log_outcome(*job, i, o, s->target);
                 job->message->outcomes[i] = std::move(o);
             }
-            ctx.job_done(*job);
+            net::Task<void> recorded = ctx.job_recorded(*job);
+            co_await std::move(recorded);
             usable = result.connection_usable;
             job = ctx.next_job();
         }

@@ -39,6 +39,10 @@ struct TransferContext {
     mtasts::PolicyCache* sts = nullptr;            // MTA-STS policies; null: not used
     std::function<std::optional<Job>()> next_job;  // the destination's next job, if any
     std::function<void(Job&)> job_done;            // outcomes filled for its recipients
+    // Like job_done, then waits until the message's attempt is recorded when
+    // this was its last job: a connection sends its next message only after
+    // that, so a crash can repeat at most one message per connection.
+    std::function<net::Task<void>(Job&)> job_recorded;
     // Open streams are registered so that stop() can close them.
     std::function<void(net::Stream*)> opened;
     std::function<void(net::Stream*)> closed;
