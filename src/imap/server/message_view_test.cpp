@@ -14,6 +14,7 @@
 #include "imap/proto/lexer.hpp"
 #include "imap/server/fetch_render.hpp"
 #include "imap/server/search_eval.hpp"
+#include "mime/search_text.hpp"
 
 namespace tern::imap {
 namespace {
@@ -117,6 +118,17 @@ TEST(MessageView, DeriversGiveDecodedSearchText) {
     EXPECT_TRUE(text_contains(raw, false, "CAFÉ CRÈME"));
     EXPECT_FALSE(text_contains(raw, false, "grüße"));
     EXPECT_TRUE(text_contains(raw, true, "grüße"));
+}
+
+// mime/search_text.hpp: each half of the index text stops at max_bytes.
+TEST(MessageView, SearchTextIsCappedPerHalf) {
+    const std::string raw =
+        "Subject: " + std::string(500, 's') + "\r\n\r\n" + std::string(5000, 'b') + "\r\n";
+    const mime::SearchText capped = mime::search_text(raw, 100);
+    EXPECT_EQ(capped.header.size(), 100u);
+    EXPECT_EQ(capped.body.size(), 100u);
+    const mime::SearchText whole = mime::search_text(raw);
+    EXPECT_EQ(whole.body, std::string(5000, 'b') + "\n\n");  // its line end, then the part break
 }
 
 }  // namespace

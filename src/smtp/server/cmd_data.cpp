@@ -226,24 +226,9 @@ net::Task<void> Session::deliver(std::string& body) {
         if (any_check(settings)) {
             InboundIdentity who{conn_.remote_ip, helo_,
                                 env.from.null ? std::string() : env.from.mailbox.to_string()};
-            // RFC 8601 2.7.3: the FCrDNS outcome for iprev=, asked once per
-            // session (at connect when blocklists are configured).
-            if (cfg.mailauth.iprev && !fcrdns_asked_) {
-                fcrdns_asked_ = true;
-                if (auto ip = dns::IpAddress::parse(conn_.remote_ip)) {
-                    net::Task<ClientCheck> reverse = check_client(*ip, {}, true, deps_.resolver);
-                    ClientCheck check = co_await std::move(reverse);
-                    if (check.reverse_checked) {
-                        fcrdns_ = check.fcrdns;
-                        fcrdns_name_ = check.fcrdns_name;
-                        log::info("smtp.client")
-                            .kv("sid", conn_.session_id)
-                            .kv("ip", conn_.remote_ip)
-                            .kv("fcrdns", to_string(check.fcrdns))
-                            .kv("ptr", check.fcrdns_name);
-                    }
-                }
-            }
+            // RFC 8601 2.7.3: the FCrDNS outcome for iprev=.
+            net::Task<void> reverse = ask_reverse_dns();
+            co_await std::move(reverse);
             who.fcrdns = fcrdns_;
             who.fcrdns_name = fcrdns_name_;
             net::Task<InboundVerdict> op =

@@ -132,12 +132,7 @@ net::Task<bool> Session::greet() {
     if (!options_.submission) {
         net::Task<ClientCheck> screen = screen_client(conn_, c, deps_.resolver);
         ClientCheck check = co_await std::move(screen);
-        // Kept for the Authentication-Results field (RFC 8601 2.7.3 iprev).
-        fcrdns_asked_ = check.reverse_checked;
-        if (check.reverse_checked) {
-            fcrdns_ = check.fcrdns;
-            fcrdns_name_ = check.fcrdns_name;
-        }
+        keep_reverse_dns(check);
         if (const std::optional<std::string>& listed_by = check.listed_by) {
             // RFC 5321 3.1: 554 instead of 220; the server then MUST wait for
             // QUIT and SHOULD answer anything else with 503. Waiting (rather
@@ -168,6 +163,29 @@ net::Task<bool> Session::greet() {
     }
     reply(220, "", c.server.hostname + " ESMTP Tern");
     co_return co_await flush();
+}
+
+void Session::keep_reverse_dns(const ClientCheck& check) {
+    if (!check.reverse_checked) return;
+    fcrdns_asked_ = true;
+    fcrdns_ = check.fcrdns;
+    fcrdns_name_ = check.fcrdns_name;
+}
+
+net::Task<void> Session::ask_reverse_dns() {
+    if (!config_->mailauth.iprev || fcrdns_asked_) co_return;
+    fcrdns_asked_ = true;  // once per session, answered or not
+    auto ip = dns::IpAddress::parse(conn_.remote_ip);
+    if (!ip) co_return;
+    net::Task<ClientCheck> reverse = check_client(*ip, {}, true, deps_.resolver);
+    ClientCheck check = co_await std::move(reverse);
+    keep_reverse_dns(check);
+    if (check.reverse_checked)
+        log::info("smtp.client")
+            .kv("sid", conn_.session_id)
+            .kv("ip", conn_.remote_ip)
+            .kv("fcrdns", to_string(check.fcrdns))
+            .kv("ptr", check.fcrdns_name);
 }
 
 net::Task<void> Session::run() {

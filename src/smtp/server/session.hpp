@@ -79,6 +79,11 @@ class Session {
     void error(int code, std::string_view enhanced, std::string_view text);
     net::Task<bool> flush();
     net::Task<bool> greet();
+    // RFC 8601 2.7.3 iprev: keeps a reverse DNS outcome (from the connect
+    // screening), or asks for it once per session (end of DATA, when no
+    // blocklist made it be asked before the greeting).
+    void keep_reverse_dns(const ClientCheck& check);
+    net::Task<void> ask_reverse_dns();
     void reset_transaction();
     std::string with_keyword() const;  // RFC 3848 protocol type for Received
 

@@ -28,6 +28,13 @@ class SqliteStore final : public Store {
     std::mutex close_mu_;
     bool closed_ = false;
 
+    // Views are made on the caller's thread, so concurrent deliveries parse
+    // in parallel and the writer only stores them.
+    std::optional<std::string> view_of(const NewMessage& message) const {
+        if (!derivers_.view) return std::nullopt;
+        return derivers_.view(message.raw);
+    }
+
     template <class F>
     auto write(F&& fn) {
         return writer_->call(std::forward<F>(fn));
@@ -137,20 +144,16 @@ class SqliteStore final : public Store {
 
     // ---- MessageStore
     Result<std::vector<Appended>> append(const NewMessage& message) override {
-        // The view is made here, on the caller's thread, so concurrent
-        // deliveries parse in parallel and the writer only stores.
-        std::optional<std::string> view;
-        if (derivers_.view) view = derivers_.view(message.raw);
+        const std::optional<std::string> view = view_of(message);
         auto out = write([&](Db& db, Changes& ch) { return ops::append(db, ch, message, view); });
         if (out && derivers_.text) indexer_->poke();  // a no-op without the thread
         return out;
     }
     Result<std::vector<std::vector<Appended>>> append_all(
         const std::vector<NewMessage>& messages) override {
-        std::vector<std::optional<std::string>> views(messages.size());
-        if (derivers_.view)
-            for (std::size_t i = 0; i < messages.size(); ++i)
-                views[i] = derivers_.view(messages[i].raw);
+        std::vector<std::optional<std::string>> views;
+        for (const auto& m : messages)
+            views.push_back(view_of(m));
         // One job: its savepoint makes the whole list succeed or fail at once.
         auto out = write([&](Db& db, Changes& ch) -> Result<std::vector<std::vector<Appended>>> {
             std::vector<std::vector<Appended>> all;
